@@ -1,0 +1,90 @@
+/*
+ * cli.h: what the facta program's files share: the account a command works
+ * on, argument parsing, printing errors. No business rules live in cli/.
+ */
+#ifndef FACTA_CLI_H
+#define FACTA_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+struct ledger;
+struct repo;
+
+/* An open account: its git repository and its SQLite view, locked. */
+struct account {
+	char *dir;
+	struct repo *repo;
+	struct ledger *ledger;
+	char replica[33];
+	int lock_fd;
+};
+
+/* The account directory: -A, else $FACTA_ACCOUNT, else ".". */
+extern const char *cli_account_dir;
+
+/*
+ * Opens the account, takes its lock (waiting briefly for another facta
+ * process) and brings the view up to date with the journal.
+ */
+int account_open(struct account *a, struct facta_err *err);
+void account_close(struct account *a);
+
+/* Creates dir/.facta with a new replica id and an empty view. */
+int account_setup_device(const char *dir, struct facta_err *err);
+
+/* The folder of built-in styles and language packs. */
+const char *cli_styles_dir(void);
+
+/* Today's date, honouring FACTA_TODAY. */
+int cli_today(int32_t *out, struct facta_err *err);
+
+/* Options of one command. */
+struct opt {
+	const char *name;   /* long name without "--" */
+	char short_name;    /* or 0 */
+	int has_arg;	    /* takes a value */
+	const char **value; /* where the value goes (has_arg) */
+	int *flag;	    /* set to 1 when given (!has_arg) */
+};
+
+/*
+ * Parses argv[0..argc) (argv[0] is the first argument after the verb).
+ * Positional arguments go to pos (at most maxpos). "--help"/"-h" prints
+ * help and makes the result 1. Returns 0, 1 (help shown) or -1 after
+ * printing a usage error naming the command.
+ */
+int args_parse(int argc, char **argv, const struct opt *opts, const char **pos,
+	       size_t maxpos, size_t *npos, const char *cmd, const char *help);
+
+/* Prints "facta: <message>" to stderr and returns the exit status for code. */
+int cli_fail(const struct facta_err *err);
+
+/* Prints a usage error for cmd and returns 2. */
+int cli_usage(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Parses a relation number ("3"); -1 after printing an error. */
+int cli_parse_number(int64_t *out, const char *s, const char *what);
+
+/*
+ * Prints s left-aligned in width terminal columns (UTF-8 aware; longer text
+ * is cut with "…"), then a space.
+ */
+void cli_cell(const char *s, size_t width);
+/* Prints s right-aligned in width columns, then a space. */
+void cli_cell_right(const char *s, size_t width);
+
+int cmd_init(int argc, char **argv);
+int cmd_company(int argc, char **argv);
+int cmd_relation(int argc, char **argv);
+int cmd_invoice(int argc, char **argv);
+int cmd_remote(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
+int cmd_clone(int argc, char **argv);
+int cmd_rebuild(int argc, char **argv);
+int cmd_debug(int argc, char **argv);
+
+#endif

@@ -1,0 +1,523 @@
+/*
+ * apply.c: how each operation changes the SQLite view. Applying is
+ * deterministic and commutative: fields are last-writer-wins by stamp
+ * (Lamport, replica, op index), payments and series claims are add-only
+ * sets, so any order of the same operations gives the same rows.
+ */
+#include "compat.h"
+
+#include "ledger_int.h"
+
+enum ftype { F_TEXT, F_INT };
+
+struct field {
+	const char *key; /* in the op's "fields" object and the column name */
+	enum ftype type;
+};
+
+static const struct field company_fields[] = {
+	{ "name", F_TEXT },    { "address", F_TEXT },
+	{ "postcode", F_TEXT }, { "city", F_TEXT },
+	{ "country", F_TEXT }, { "kvk", F_TEXT },
+	{ "vat_id", F_TEXT },  { "iban", F_TEXT },
+	{ "bic", F_TEXT },     { "email", F_TEXT },
+	{ "phone", F_TEXT },   { "payment_term_days", F_INT },
+	{ "number_format", F_TEXT }, { "lang", F_TEXT },
+	{ NULL, F_TEXT }
+};
+
+static const struct field relation_fields[] = {
+	{ "number", F_INT },   { "name", F_TEXT },    { "address", F_TEXT },
+	{ "postcode", F_TEXT }, { "city", F_TEXT },   { "country", F_TEXT },
+	{ "email", F_TEXT },   { "kvk", F_TEXT },     { "vat_id", F_TEXT },
+	{ "lang", F_TEXT },    { NULL, F_TEXT }
+};
+
+static const struct field invoice_fields[] = {
+	{ "relation_id", F_TEXT }, { "date", F_INT }, { "lang", F_TEXT },
+	{ "notes", F_TEXT },	   { NULL, F_TEXT }
+};
+
+static const struct field line_fields[] = {
+	{ "invoice_id", F_TEXT },     { "description", F_TEXT },
+	{ "unit", F_TEXT },	      { "qty_milli", F_INT },
+	{ "unit_price_cents", F_INT }, { "vat_rate_bp", F_INT },
+	{ NULL, F_TEXT }
+};
+
+/* Set by finalize; "frozen" is stored as canonical JSON text. */
+static const struct field finalize_fields[] = {
+	{ "number", F_TEXT },	       { "series", F_TEXT },
+	{ "series_seq", F_INT },       { "due_date", F_INT },
+	{ "total_incl_cents", F_INT }, { "frozen", F_TEXT },
+	{ "hash", F_TEXT },	       { NULL, F_TEXT }
+};
+
+struct applier {
+	struct ledger *l;
+	const char *replica;
+	uint64_t seq;
+	struct stamp st;
+	const char *opname;
+	struct facta_err *err;
+};
+
+static int bad_op(struct applier *a, const char *why)
+{
+	return err_set(a->err, FACTA_EINVALID,
+		       "journal chain '%s' entry %" PRIu64
+		       " op %" PRId64 " ('%s'): %s",
+		       a->replica, a->seq, a->st.idx, a->opname, why);
+}
+
+/* Is stamp s newer than the one recorded for (entity, field)? */
+static int stamp_wins(int *wins, struct applier *a, const char *entity,
+		      const char *field)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, a->l,
+			     "SELECT lamport, replica, idx FROM stamps"
+			     " WHERE entity = ? AND field = ?",
+			     a->err)) < 0)
+		return rc;
+	db_bind_text(st, 1, entity);
+	db_bind_text(st, 2, field);
+	*wins = 1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t lam = sqlite3_column_int64(st, 0);
+		const char *rep = (const char *)sqlite3_column_text(st, 1);
+		int64_t idx = sqlite3_column_int64(st, 2);
+		int c = strcmp(a->st.replica, rep ? rep : "");
+
+		if (a->st.lamport != lam)
+			*wins = a->st.lamport > lam;
+		else if (c != 0)
+			*wins = c > 0;
+		else
+			*wins = a->st.idx > idx;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int record_stamp(struct applier *a, const char *entity,
+			const char *field)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, a->l,
+			     "INSERT INTO stamps(entity, field, lamport, replica,"
+			     " idx) VALUES (?, ?, ?, ?, ?) ON CONFLICT(entity,"
+			     " field) DO UPDATE SET lamport = excluded.lamport,"
+			     " replica = excluded.replica, idx = excluded.idx",
+			     a->err)) < 0)
+		return rc;
+	db_bind_text(st, 1, entity);
+	db_bind_text(st, 2, field);
+	sqlite3_bind_int64(st, 3, a->st.lamport);
+	db_bind_text(st, 4, a->st.replica);
+	sqlite3_bind_int64(st, 5, a->st.idx);
+	rc = sqlite3_step(st) == SQLITE_DONE
+		     ? 0
+		     : db_fail(a->l, a->err, "cannot record stamp");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int ensure_row(struct applier *a, const char *table, const char *id)
+{
+	char sql[128];
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "INSERT OR IGNORE INTO %s(id) VALUES (?)",
+		 table);
+	if ((rc = db_prepare(&st, a->l, sql, a->err)) < 0)
+		return rc;
+	db_bind_text(st, 1, id);
+	rc = sqlite3_step(st) == SQLITE_DONE
+		     ? 0
+		     : db_fail(a->l, a->err, "cannot insert row");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int exec_id(struct applier *a, const char *sql, const char *id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, a->l, sql, a->err)) < 0)
+		return rc;
+	db_bind_text(st, 1, id);
+	rc = sqlite3_step(st) == SQLITE_DONE
+		     ? 0
+		     : db_fail(a->l, a->err, "cannot update row");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Writes each known field of `fields` whose stamp wins. */
+static int apply_fields(struct applier *a, const char *table, const char *id,
+			const struct field *spec, const json_t *fields)
+{
+	if (fields && !json_is_object(fields))
+		return bad_op(a, "'fields' is not an object");
+	for (const struct field *f = spec; f->key; f++) {
+		const json_t *v = json_object_get(fields, f->key);
+		char sql[160];
+		sqlite3_stmt *st = NULL;
+		int wins, rc;
+
+		if (!v)
+			continue;
+		if (!json_is_null(v) &&
+		    (f->type == F_TEXT ? !json_is_string(v)
+				       : !json_is_integer(v)))
+			return bad_op(a, "field has the wrong type");
+		if ((rc = stamp_wins(&wins, a, id, f->key)) < 0)
+			return rc;
+		if (!wins)
+			continue;
+		snprintf(sql, sizeof(sql), "UPDATE %s SET %s = ? WHERE id = ?",
+			 table, f->key);
+		if ((rc = db_prepare(&st, a->l, sql, a->err)) < 0)
+			return rc;
+		if (json_is_null(v))
+			sqlite3_bind_null(st, 1);
+		else if (f->type == F_TEXT)
+			db_bind_text(st, 1, json_string_value(v));
+		else
+			sqlite3_bind_int64(st, 1, json_integer_value(v));
+		db_bind_text(st, 2, id);
+		rc = sqlite3_step(st) == SQLITE_DONE
+			     ? 0
+			     : db_fail(a->l, a->err, "cannot update field");
+		sqlite3_finalize(st);
+		if (rc < 0 || (rc = record_stamp(a, id, f->key)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int require_id(const char **out, struct applier *a, const json_t *op,
+		      const char *key)
+{
+	*out = json_str(op, key);
+	if (!*out || strlen(*out) != 32)
+		return bad_op(a, "missing or malformed id");
+	return 0;
+}
+
+/*
+ * An edit that reached a finalized invoice (made concurrently elsewhere):
+ * the frozen document stands; the edit is noted for `facta doctor`.
+ */
+static int note_if_finalized(struct applier *a, const char *invoice_id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, frozen;
+
+	if (!invoice_id)
+		return 0;
+	if ((rc = db_prepare(&st, a->l,
+			     "SELECT number FROM invoices WHERE id = ?"
+			     " AND frozen IS NOT NULL",
+			     a->err)) < 0)
+		return rc;
+	db_bind_text(st, 1, invoice_id);
+	frozen = sqlite3_step(st) == SQLITE_ROW;
+	if (frozen) {
+		char msg[200];
+		sqlite3_stmt *ins = NULL;
+
+		snprintf(msg, sizeof(msg),
+			 "'%s' edits invoice %s after it was finalized; the"
+			 " finalized invoice stands",
+			 a->opname, sqlite3_column_text(st, 0));
+		rc = db_prepare(&ins, a->l,
+				"INSERT OR IGNORE INTO conflicts(replica, seq,"
+				" idx, message) VALUES (?, ?, ?, ?)",
+				a->err);
+		if (rc == 0) {
+			db_bind_text(ins, 1, a->replica);
+			sqlite3_bind_int64(ins, 2, (sqlite3_int64)a->seq);
+			sqlite3_bind_int64(ins, 3, a->st.idx);
+			db_bind_text(ins, 4, msg);
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				rc = db_fail(a->l, a->err,
+					     "cannot note conflict");
+		}
+		sqlite3_finalize(ins);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int op_company_set(struct applier *a, const json_t *op)
+{
+	int rc;
+
+	if ((rc = ensure_row(a, "company", "company")) < 0)
+		return rc;
+	return apply_fields(a, "company", "company", company_fields,
+			    json_object_get(op, "fields"));
+}
+
+static int op_relation(struct applier *a, const json_t *op, int create)
+{
+	const char *id;
+	int rc;
+
+	if ((rc = require_id(&id, a, op, "id")) < 0 ||
+	    (rc = ensure_row(a, "relations", id)) < 0)
+		return rc;
+	if (create &&
+	    (rc = exec_id(a, "UPDATE relations SET created = 1 WHERE id = ?",
+			  id)) < 0)
+		return rc;
+	return apply_fields(a, "relations", id, relation_fields,
+			    json_object_get(op, "fields"));
+}
+
+static int op_invoice(struct applier *a, const json_t *op, int create)
+{
+	const char *id;
+	int rc;
+
+	if ((rc = require_id(&id, a, op, "id")) < 0 ||
+	    (rc = ensure_row(a, "invoices", id)) < 0)
+		return rc;
+	if (create) {
+		sqlite3_stmt *st = NULL;
+
+		if ((rc = db_prepare(&st, a->l,
+				     "UPDATE invoices SET created = 1,"
+				     " created_lamport = ?, created_replica = ?"
+				     " WHERE id = ?",
+				     a->err)) < 0)
+			return rc;
+		sqlite3_bind_int64(st, 1, a->st.lamport);
+		db_bind_text(st, 2, a->st.replica);
+		db_bind_text(st, 3, id);
+		rc = sqlite3_step(st) == SQLITE_DONE
+			     ? 0
+			     : db_fail(a->l, a->err, "cannot create invoice");
+		sqlite3_finalize(st);
+		if (rc < 0)
+			return rc;
+	} else if ((rc = note_if_finalized(a, id)) < 0) {
+		return rc;
+	}
+	return apply_fields(a, "invoices", id, invoice_fields,
+			    json_object_get(op, "fields"));
+}
+
+static int line_invoice(char **out, struct applier *a, const char *line_id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = db_prepare(&st, a->l,
+			     "SELECT invoice_id FROM invoice_lines WHERE id = ?",
+			     a->err)) < 0)
+		return rc;
+	db_bind_text(st, 1, line_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*out = db_column_dup(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int op_line(struct applier *a, const json_t *op, const char *kind)
+{
+	const json_t *fields = json_object_get(op, "fields");
+	const char *id;
+	char *invoice = NULL;
+	int rc;
+
+	if ((rc = require_id(&id, a, op, "id")) < 0 ||
+	    (rc = ensure_row(a, "invoice_lines", id)) < 0)
+		return rc;
+	if (!strcmp(kind, "add")) {
+		sqlite3_stmt *st = NULL;
+
+		if (!json_str(fields, "invoice_id"))
+			return bad_op(a, "line without invoice_id");
+		if ((rc = db_prepare(&st, a->l,
+				     "UPDATE invoice_lines SET pos_lamport = ?,"
+				     " pos_replica = ? WHERE id = ?",
+				     a->err)) < 0)
+			return rc;
+		sqlite3_bind_int64(st, 1, a->st.lamport);
+		db_bind_text(st, 2, a->st.replica);
+		db_bind_text(st, 3, id);
+		rc = sqlite3_step(st) == SQLITE_DONE
+			     ? 0
+			     : db_fail(a->l, a->err, "cannot add line");
+		sqlite3_finalize(st);
+		if (rc < 0)
+			return rc;
+		rc = note_if_finalized(a, json_str(fields, "invoice_id"));
+	} else {
+		if ((rc = line_invoice(&invoice, a, id)) == 0)
+			rc = note_if_finalized(a, invoice);
+		free(invoice);
+	}
+	if (rc < 0)
+		return rc;
+	if (!strcmp(kind, "remove"))
+		/* A tombstone: once removed, a line stays removed. */
+		return exec_id(a,
+			       "UPDATE invoice_lines SET deleted = 1 WHERE id = ?",
+			       id);
+	return apply_fields(a, "invoice_lines", id, line_fields, fields);
+}
+
+static int op_finalize(struct applier *a, const json_t *op)
+{
+	const json_t *frozen = json_object_get(op, "frozen");
+	const char *id, *series;
+	int64_t seq;
+	json_t *fields = NULL;
+	char *text = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = require_id(&id, a, op, "id")) < 0)
+		return rc;
+	series = json_str(op, "series");
+	if (!json_str(op, "number") || !series ||
+	    json_int(&seq, op, "series_seq") < 0 || !json_is_object(frozen) ||
+	    !json_str(op, "hash"))
+		return bad_op(a, "incomplete finalize");
+	if (!(text = json_dumps(frozen, JSON_SORT_KEYS | JSON_COMPACT)))
+		return err_nomem(a->err);
+	fields = json_pack("{s:O, s:O, s:O, s:O, s:O, s:s, s:O}", "number",
+			   json_object_get(op, "number"), "series",
+			   json_object_get(op, "series"), "series_seq",
+			   json_object_get(op, "series_seq"), "due_date",
+			   json_object_get(op, "due_date"), "total_incl_cents",
+			   json_object_get(op, "total_incl_cents"), "frozen",
+			   text, "hash", json_object_get(op, "hash"));
+	if (!fields) {
+		rc = bad_op(a, "incomplete finalize");
+		goto cleanup;
+	}
+	if ((rc = ensure_row(a, "invoices", id)) < 0 ||
+	    (rc = apply_fields(a, "invoices", id, finalize_fields, fields)) < 0)
+		goto cleanup;
+	if ((rc = db_prepare(&st, a->l,
+			     "INSERT OR IGNORE INTO series_claims(series, seq,"
+			     " invoice_id, lamport, replica) VALUES (?,?,?,?,?)",
+			     a->err)) < 0)
+		goto cleanup;
+	db_bind_text(st, 1, series);
+	sqlite3_bind_int64(st, 2, seq);
+	db_bind_text(st, 3, id);
+	sqlite3_bind_int64(st, 4, a->st.lamport);
+	db_bind_text(st, 5, a->st.replica);
+	rc = sqlite3_step(st) == SQLITE_DONE
+		     ? 0
+		     : db_fail(a->l, a->err, "cannot claim number");
+cleanup:
+	sqlite3_finalize(st);
+	json_decref(fields);
+	free(text);
+	return rc;
+}
+
+static int op_payment(struct applier *a, const json_t *op)
+{
+	const char *id, *invoice;
+	int64_t amount, date;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = require_id(&id, a, op, "id")) < 0 ||
+	    (rc = require_id(&invoice, a, op, "invoice_id")) < 0)
+		return rc;
+	if (json_int(&amount, op, "amount_cents") < 0 ||
+	    json_int(&date, op, "date") < 0)
+		return bad_op(a, "payment without amount or date");
+	if ((rc = db_prepare(&st, a->l,
+			     "INSERT OR IGNORE INTO payments(id, invoice_id,"
+			     " amount_cents, date, method, reference)"
+			     " VALUES (?, ?, ?, ?, ?, ?)",
+			     a->err)) < 0)
+		return rc;
+	db_bind_text(st, 1, id);
+	db_bind_text(st, 2, invoice);
+	sqlite3_bind_int64(st, 3, amount);
+	sqlite3_bind_int64(st, 4, date);
+	db_bind_text(st, 5, json_str(op, "method"));
+	db_bind_text(st, 6, json_str(op, "reference"));
+	rc = sqlite3_step(st) == SQLITE_DONE
+		     ? 0
+		     : db_fail(a->l, a->err, "cannot record payment");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int apply_op(struct applier *a, const json_t *op)
+{
+	const char *name = json_str(op, "op");
+
+	a->opname = name ? name : "?";
+	if (!name)
+		return bad_op(a, "operation without a name");
+	if (!strcmp(name, "company.set"))
+		return op_company_set(a, op);
+	if (!strcmp(name, "relation.create"))
+		return op_relation(a, op, 1);
+	if (!strcmp(name, "relation.set"))
+		return op_relation(a, op, 0);
+	if (!strcmp(name, "invoice.create"))
+		return op_invoice(a, op, 1);
+	if (!strcmp(name, "invoice.set"))
+		return op_invoice(a, op, 0);
+	if (!strcmp(name, "invoice.add_line"))
+		return op_line(a, op, "add");
+	if (!strcmp(name, "invoice.set_line"))
+		return op_line(a, op, "set");
+	if (!strcmp(name, "invoice.remove_line"))
+		return op_line(a, op, "remove");
+	if (!strcmp(name, "invoice.finalize"))
+		return op_finalize(a, op);
+	if (!strcmp(name, "payment.record"))
+		return op_payment(a, op);
+	return bad_op(a, "unknown operation (made by a newer facta?)");
+}
+
+int apply_txn(struct ledger *l, json_t *txn, const char *replica,
+	      uint64_t seq, struct facta_err *err)
+{
+	struct applier a = { .l = l, .replica = replica, .seq = seq,
+			     .err = err };
+	const json_t *ops = json_object_get(txn, "ops");
+	size_t i;
+	json_t *op;
+	int rc;
+
+	if (json_int(&a.st.lamport, txn, "lamport") < 0 || !json_is_array(ops))
+		return err_set(err, FACTA_EINVALID,
+			       "journal chain '%s' entry %" PRIu64
+			       ": not a facta transaction",
+			       replica, seq);
+	a.st.replica = replica;
+	a.st.seq = seq;
+	json_array_foreach(ops, i, op) {
+		a.st.idx = (int64_t)i;
+		if (!json_is_object(op))
+			return bad_op(&a, "operation is not an object");
+		if ((rc = apply_op(&a, op)) < 0)
+			return rc;
+	}
+	if (a.st.lamport > l->lamport)
+		l->lamport = a.st.lamport;
+	return 0;
+}

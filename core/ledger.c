@@ -1,0 +1,670 @@
+/*
+ * ledger.c: the SQLite view of the journal: schema, the write path
+ * (transaction -> view + journal, all or nothing), incremental catch-up with
+ * per-replica watermarks, full rebuild and the view digest.
+ */
+#include "compat.h"
+
+#include <sys/random.h>
+
+#include "journal.h"
+#include "ledger_int.h"
+#include "sha256.h"
+
+#define SCHEMA_VERSION "1"
+
+/*
+ * The view. Every table but meta, watermarks and conflicts is a pure
+ * function of the set of operations applied, so two replicas with the same
+ * operations hold the same rows (ledger_digest). Fields are written last-
+ * writer-wins by their stamp in `stamps`.
+ */
+static const char schema_sql[] =
+	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY,"
+	" value TEXT NOT NULL) STRICT;"
+	"CREATE TABLE IF NOT EXISTS watermarks(replica TEXT PRIMARY KEY,"
+	" seq INTEGER NOT NULL) STRICT;"
+	"CREATE TABLE IF NOT EXISTS conflicts(replica TEXT NOT NULL,"
+	" seq INTEGER NOT NULL, idx INTEGER NOT NULL, message TEXT NOT NULL,"
+	" PRIMARY KEY(replica, seq, idx)) STRICT;"
+	"CREATE TABLE IF NOT EXISTS stamps(entity TEXT NOT NULL,"
+	" field TEXT NOT NULL, lamport INTEGER NOT NULL, replica TEXT NOT NULL,"
+	" idx INTEGER NOT NULL, PRIMARY KEY(entity, field)) STRICT;"
+	"CREATE TABLE IF NOT EXISTS company(id TEXT PRIMARY KEY, name TEXT,"
+	" address TEXT, postcode TEXT, city TEXT, country TEXT, kvk TEXT,"
+	" vat_id TEXT, iban TEXT, bic TEXT, email TEXT, phone TEXT,"
+	" payment_term_days INTEGER, number_format TEXT, lang TEXT) STRICT;"
+	"CREATE TABLE IF NOT EXISTS relations(id TEXT PRIMARY KEY,"
+	" number INTEGER, name TEXT, address TEXT, postcode TEXT, city TEXT,"
+	" country TEXT, email TEXT, kvk TEXT, vat_id TEXT, lang TEXT,"
+	" created INTEGER NOT NULL DEFAULT 0) STRICT;"
+	"CREATE INDEX IF NOT EXISTS relations_number ON relations(number);"
+	"CREATE TABLE IF NOT EXISTS invoices(id TEXT PRIMARY KEY,"
+	" relation_id TEXT, date INTEGER, lang TEXT, notes TEXT,"
+	" created INTEGER NOT NULL DEFAULT 0, created_lamport INTEGER,"
+	" created_replica TEXT, number TEXT, series TEXT, series_seq INTEGER,"
+	" due_date INTEGER, total_incl_cents INTEGER, frozen TEXT, hash TEXT)"
+	" STRICT;"
+	"CREATE INDEX IF NOT EXISTS invoices_number ON invoices(number);"
+	"CREATE TABLE IF NOT EXISTS invoice_lines(id TEXT PRIMARY KEY,"
+	" invoice_id TEXT, description TEXT, unit TEXT, qty_milli INTEGER,"
+	" unit_price_cents INTEGER, vat_rate_bp INTEGER, pos_lamport INTEGER,"
+	" pos_replica TEXT, deleted INTEGER NOT NULL DEFAULT 0) STRICT;"
+	"CREATE INDEX IF NOT EXISTS invoice_lines_invoice"
+	" ON invoice_lines(invoice_id);"
+	"CREATE TABLE IF NOT EXISTS payments(id TEXT PRIMARY KEY,"
+	" invoice_id TEXT NOT NULL, amount_cents INTEGER NOT NULL,"
+	" date INTEGER NOT NULL, method TEXT, reference TEXT) STRICT;"
+	"CREATE INDEX IF NOT EXISTS payments_invoice ON payments(invoice_id);"
+	"CREATE TABLE IF NOT EXISTS series_claims(series TEXT NOT NULL,"
+	" seq INTEGER NOT NULL, invoice_id TEXT NOT NULL,"
+	" lamport INTEGER NOT NULL, replica TEXT NOT NULL,"
+	" PRIMARY KEY(series, seq, invoice_id)) STRICT;";
+
+/* Tables in the digest, each with its key order. */
+static const char *const digest_tables[][2] = {
+	{ "company", "id" },
+	{ "relations", "id" },
+	{ "invoices", "id" },
+	{ "invoice_lines", "id" },
+	{ "payments", "id" },
+	{ "series_claims", "series, seq, invoice_id" },
+	{ "stamps", "entity, field" },
+};
+
+static const char *const view_tables[] = {
+	"conflicts",	 "stamps",   "company",	      "relations", "invoices",
+	"invoice_lines", "payments", "series_claims", "watermarks"
+};
+
+int db_fail(struct ledger *l, struct facta_err *err, const char *what)
+{
+	return err_set(err, FACTA_EDB, "database: %s: %s", what,
+		       sqlite3_errmsg(l->db));
+}
+
+int db_exec(struct ledger *l, const char *sql, struct facta_err *err)
+{
+	if (sqlite3_exec(l->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(l, err, "cannot run statement");
+	return 0;
+}
+
+int db_prepare(sqlite3_stmt **out, struct ledger *l, const char *sql,
+	       struct facta_err *err)
+{
+	if (sqlite3_prepare_v2(l->db, sql, -1, out, NULL) != SQLITE_OK)
+		return db_fail(l, err, "cannot prepare statement");
+	return 0;
+}
+
+int db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (!s)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+char *db_column_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	if (sqlite3_column_type(st, i) == SQLITE_NULL || !s)
+		return NULL;
+	return strdup((const char *)s);
+}
+
+const char *json_str(const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+int json_int(int64_t *out, const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	if (!json_is_integer(v))
+		return FACTA_EINVALID;
+	*out = (int64_t)json_integer_value(v);
+	return 0;
+}
+
+int json_dump_into(struct buf *out, json_t *o)
+{
+	char *s;
+	int rc;
+
+	if (!o)
+		return FACTA_ENOMEM;
+	s = json_dumps(o, JSON_SORT_KEYS | JSON_INDENT(2));
+	json_decref(o);
+	if (!s)
+		return FACTA_ENOMEM;
+	rc = buf_adds(out, s);
+	free(s);
+	return rc;
+}
+
+int ledger_new_id(char out[33], struct facta_err *err)
+{
+	unsigned char raw[16];
+	size_t got = 0;
+
+	while (got < sizeof(raw)) {
+		ssize_t n = getrandom(raw + got, sizeof(raw) - got, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return err_set(err, FACTA_EIO,
+				       "cannot get random bytes: %s",
+				       strerror(errno));
+		got += (size_t)n;
+	}
+	for (size_t i = 0; i < sizeof(raw); i++)
+		snprintf(out + 2 * i, 3, "%02x", raw[i]);
+	return 0;
+}
+
+static int valid_replica(const char *r)
+{
+	size_t n = 0;
+
+	for (; r[n]; n++)
+		if (!((r[n] >= '0' && r[n] <= '9') || (r[n] >= 'a' && r[n] <= 'f')))
+			return 0;
+	return n == 32;
+}
+
+static int load_meta(struct ledger *l, struct facta_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, l,
+			     "SELECT value FROM meta WHERE key = 'lamport'",
+			     err)) < 0)
+		return rc;
+	l->lamport = 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		char *end;
+
+		errno = 0;
+		l->lamport = v ? strtoll(v, &end, 10) : 0;
+		if (errno || !v || *end)
+			l->lamport = 0;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int create_schema(struct ledger *l, struct facta_err *err)
+{
+	int rc;
+
+	if ((rc = db_exec(l, schema_sql, err)) < 0)
+		return rc;
+	return db_exec(l,
+		       "INSERT OR IGNORE INTO meta(key, value) VALUES"
+		       " ('schema', '" SCHEMA_VERSION "'), ('lamport', '0')",
+		       err);
+}
+
+int ledger_open(struct ledger **out, const char *db_path,
+		const struct journal *journal, const char *replica,
+		const char *author, struct facta_err *err)
+{
+	struct ledger *l;
+	int rc;
+
+	*out = NULL;
+	if (!valid_replica(replica))
+		return err_set(err, FACTA_EINVALID, "invalid replica id '%s'",
+			       replica);
+	if (!(l = calloc(1, sizeof(*l))))
+		return err_nomem(err);
+	memcpy(l->replica, replica, 33);
+	l->journal = journal;
+	if (!(l->author = strdup(author ? author : "facta"))) {
+		rc = err_nomem(err);
+		goto cleanup;
+	}
+	if (sqlite3_open_v2(db_path, &l->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			    NULL) != SQLITE_OK) {
+		rc = err_set(err, FACTA_EDB, "cannot open '%s': %s", db_path,
+			     l->db ? sqlite3_errmsg(l->db) : "out of memory");
+		goto cleanup;
+	}
+	sqlite3_busy_timeout(l->db, 5000);
+	if ((rc = db_exec(l, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			  " PRAGMA foreign_keys=OFF;", err)) < 0)
+		goto cleanup;
+	if ((rc = create_schema(l, err)) < 0 || (rc = load_meta(l, err)) < 0)
+		goto cleanup;
+	*out = l;
+	return 0;
+cleanup:
+	ledger_close(l);
+	return rc;
+}
+
+void ledger_close(struct ledger *l)
+{
+	if (!l)
+		return;
+	if (l->db)
+		sqlite3_close(l->db);
+	free(l->author);
+	free(l->readonly);
+	free(l);
+}
+
+int ledger_set_readonly(struct ledger *l, const char *reason)
+{
+	free(l->readonly);
+	l->readonly = reason ? strdup(reason) : NULL;
+	return reason && !l->readonly ? FACTA_ENOMEM : 0;
+}
+
+int ledger_check_writable(struct ledger *l, struct facta_err *err)
+{
+	if (l->readonly)
+		return err_set(err, FACTA_EREADONLY, "%s", l->readonly);
+	return 0;
+}
+
+const char *ledger_replica(const struct ledger *l)
+{
+	return l->replica;
+}
+
+static int set_watermark(struct ledger *l, const char *replica, uint64_t seq,
+			 struct facta_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, l,
+			     "INSERT INTO watermarks(replica, seq) VALUES (?, ?)"
+			     " ON CONFLICT(replica) DO UPDATE SET seq = excluded.seq",
+			     err)) < 0)
+		return rc;
+	db_bind_text(st, 1, replica);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0
+					     : db_fail(l, err, "cannot save watermark");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int save_lamport(struct ledger *l, struct facta_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char v[24];
+	int rc;
+
+	if ((rc = db_prepare(&st, l,
+			     "UPDATE meta SET value = ? WHERE key = 'lamport'",
+			     err)) < 0)
+		return rc;
+	snprintf(v, sizeof(v), "%" PRId64, l->lamport);
+	sqlite3_bind_text(st, 1, v, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0
+					     : db_fail(l, err, "cannot save clock");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int get_watermark(uint64_t *out, struct ledger *l, const char *replica,
+			 struct facta_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, l,
+			     "SELECT seq FROM watermarks WHERE replica = ?",
+			     err)) < 0)
+		return rc;
+	db_bind_text(st, 1, replica);
+	*out = sqlite3_step(st) == SQLITE_ROW
+		       ? (uint64_t)sqlite3_column_int64(st, 0)
+		       : 0;
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int txn_begin(struct txn *t, struct ledger *l, const char *summary)
+{
+	(void)l;
+	buf_init(&t->summary, 200);
+	t->ops = json_array();
+	if (!t->ops || buf_adds(&t->summary, summary) < 0)
+		return FACTA_ENOMEM;
+	return 0;
+}
+
+int txn_add(struct txn *t, json_t *op, struct facta_err *err)
+{
+	if (!op || json_array_append_new(t->ops, op) < 0)
+		return err_nomem(err);
+	return 0;
+}
+
+void txn_dispose(struct txn *t)
+{
+	json_decref(t->ops);
+	t->ops = NULL;
+	buf_dispose(&t->summary);
+}
+
+static int wall_time(char out[21])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!gmtime_r(&now, &tm))
+		return -1;
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return 0;
+}
+
+int txn_commit(struct ledger *l, struct txn *t, struct facta_err *err)
+{
+	json_t *txn = NULL;
+	char *json = NULL;
+	char when[21] = "1970-01-01T00:00:00Z";
+	uint64_t seq;
+	int64_t saved_lamport = l->lamport;
+	int rc, began = 0;
+
+	if ((rc = ledger_check_writable(l, err)) < 0)
+		return rc;
+	if (json_array_size(t->ops) == 0)
+		BUG("empty transaction '%s'", t->summary.ptr);
+	if ((rc = db_exec(l, "BEGIN IMMEDIATE", err)) < 0)
+		return rc;
+	began = 1;
+	if ((rc = get_watermark(&seq, l, l->replica, err)) < 0)
+		goto cleanup;
+	seq++;
+	wall_time(when);
+	txn = json_pack("{s:i, s:s, s:I, s:I, s:s, s:s, s:O}", "v", 1, "replica",
+			l->replica, "seq", (json_int_t)seq, "lamport",
+			(json_int_t)(l->lamport + 1), "time", when, "author",
+			l->author, "ops", t->ops);
+	if (!txn) {
+		rc = err_nomem(err);
+		goto cleanup;
+	}
+	if ((rc = apply_txn(l, txn, l->replica, seq, err)) < 0)
+		goto cleanup;
+	json = json_dumps(txn, JSON_SORT_KEYS | JSON_COMPACT);
+	if (!json) {
+		rc = err_nomem(err);
+		goto cleanup;
+	}
+	if ((rc = set_watermark(l, l->replica, seq, err)) < 0 ||
+	    (rc = save_lamport(l, err)) < 0)
+		goto cleanup;
+	/*
+	 * The journal write comes last but inside the SQLite transaction: if it
+	 * fails, the view rolls back; if the view's COMMIT fails after it, the
+	 * next catch-up replays the journaled transaction.
+	 */
+	if ((rc = l->journal->append(l->journal->self, l->replica, seq,
+				     t->summary.ptr, json, strlen(json),
+				     err)) < 0)
+		goto cleanup;
+	if (sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = db_fail(l, err, "cannot commit");
+		goto cleanup;
+	}
+	began = 0;
+	rc = 0;
+cleanup:
+	if (began) {
+		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+		l->lamport = saved_lamport;
+	}
+	free(json);
+	json_decref(txn);
+	return rc;
+}
+
+/* A transaction read from the journal, waiting to be applied. */
+struct pending {
+	json_t *txn;
+	char replica[33];
+	uint64_t seq;
+	int64_t lamport;
+};
+
+struct collect {
+	struct ledger *l;
+	struct pending *items;
+	size_t n, cap;
+	const char *current; /* the chain being read */
+	uint64_t expect;     /* next seq expected from it */
+};
+
+static int collect_txn(void *payload, const char *replica, uint64_t seq,
+		       const char *json, size_t len, struct facta_err *err)
+{
+	struct collect *c = payload;
+	json_error_t jerr;
+	struct pending *p;
+	json_t *txn;
+	int64_t lamport, tseq;
+	const char *trep;
+
+	if (seq != c->expect)
+		return err_set(err, FACTA_ECONFLICT,
+			       "journal chain '%s' skips from %" PRIu64
+			       " to %" PRIu64,
+			       replica, c->expect - 1, seq);
+	txn = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!txn)
+		return err_set(err, FACTA_EINVALID,
+			       "journal chain '%s' entry %" PRIu64
+			       ": bad json at %d: %s",
+			       replica, seq, jerr.line, jerr.text);
+	trep = json_str(txn, "replica");
+	if (json_int(&lamport, txn, "lamport") < 0 ||
+	    json_int(&tseq, txn, "seq") < 0 || !trep ||
+	    strcmp(trep, replica) != 0 || (uint64_t)tseq != seq ||
+	    !json_is_array(json_object_get(txn, "ops"))) {
+		json_decref(txn);
+		return err_set(err, FACTA_EINVALID,
+			       "journal chain '%s' entry %" PRIu64
+			       ": not a facta transaction",
+			       replica, seq);
+	}
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		struct pending *items = realloc(c->items, cap * sizeof(*items));
+
+		if (!items) {
+			json_decref(txn);
+			return err_nomem(err);
+		}
+		c->items = items;
+		c->cap = cap;
+	}
+	p = &c->items[c->n++];
+	p->txn = txn;
+	snprintf(p->replica, sizeof(p->replica), "%s", replica);
+	p->seq = seq;
+	p->lamport = lamport;
+	c->expect++;
+	return 0;
+}
+
+static int collect_chain(void *payload, const char *replica, uint64_t length,
+			 struct facta_err *err)
+{
+	struct collect *c = payload;
+	uint64_t mark;
+	int rc;
+
+	if (!valid_replica(replica))
+		return 0; /* not a chain of ours; sync reports foreign refs */
+	if ((rc = get_watermark(&mark, c->l, replica, err)) < 0)
+		return rc;
+	if (length <= mark)
+		return 0;
+	c->current = replica;
+	c->expect = mark + 1;
+	return c->l->journal->read(c->l->journal->self, replica, mark,
+				   collect_txn, c, err);
+}
+
+/* Causal order: a transaction's Lamport time exceeds all it had seen. */
+static int pending_cmp(const void *a, const void *b)
+{
+	const struct pending *x = a, *y = b;
+	int c;
+
+	if (x->lamport != y->lamport)
+		return x->lamport < y->lamport ? -1 : 1;
+	if ((c = strcmp(x->replica, y->replica)) != 0)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+int ledger_catch_up(struct ledger *l, size_t *applied, struct facta_err *err)
+{
+	struct collect c = { .l = l };
+	int64_t saved_lamport = l->lamport;
+	int rc, began = 0;
+
+	if (applied)
+		*applied = 0;
+	if ((rc = l->journal->replicas(l->journal->self, collect_chain, &c,
+				       err)) < 0)
+		goto cleanup;
+	if (!c.n)
+		goto cleanup;
+	qsort(c.items, c.n, sizeof(*c.items), pending_cmp);
+	if ((rc = db_exec(l, "BEGIN IMMEDIATE", err)) < 0)
+		goto cleanup;
+	began = 1;
+	for (size_t i = 0; i < c.n; i++) {
+		struct pending *p = &c.items[i];
+
+		if ((rc = apply_txn(l, p->txn, p->replica, p->seq, err)) < 0 ||
+		    (rc = set_watermark(l, p->replica, p->seq, err)) < 0)
+			goto cleanup;
+	}
+	if ((rc = save_lamport(l, err)) < 0)
+		goto cleanup;
+	if (sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = db_fail(l, err, "cannot commit");
+		goto cleanup;
+	}
+	began = 0;
+	if (applied)
+		*applied = c.n;
+cleanup:
+	if (began) {
+		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+		l->lamport = saved_lamport;
+	}
+	for (size_t i = 0; i < c.n; i++)
+		json_decref(c.items[i].txn);
+	free(c.items);
+	return rc;
+}
+
+int ledger_rebuild(struct ledger *l, size_t *applied, struct facta_err *err)
+{
+	struct buf sql = BUF_INIT;
+	int rc;
+
+	for (size_t i = 0; i < ARRAY_SIZE(view_tables); i++)
+		if (buf_addf(&sql, "DROP TABLE IF EXISTS %s;", view_tables[i]) < 0) {
+			rc = err_nomem(err);
+			goto cleanup;
+		}
+	/*
+	 * Drop and recreate in one SQLite transaction with the replay, so an
+	 * interrupted rebuild leaves the old view in place.
+	 */
+	if ((rc = db_exec(l, "BEGIN IMMEDIATE", err)) < 0)
+		goto cleanup;
+	if ((rc = db_exec(l, sql.ptr, err)) < 0 ||
+	    (rc = db_exec(l, "DELETE FROM meta", err)) < 0 ||
+	    (rc = create_schema(l, err)) < 0 ||
+	    (rc = db_exec(l, "COMMIT", err)) < 0) {
+		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+		goto cleanup;
+	}
+	l->lamport = 0;
+	rc = ledger_catch_up(l, applied, err);
+cleanup:
+	buf_dispose(&sql);
+	return rc;
+}
+
+static void digest_u64(struct sha256 *h, uint64_t v)
+{
+	unsigned char b[8];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	sha256_update(h, b, sizeof(b));
+}
+
+static void digest_value(struct sha256 *h, sqlite3_stmt *st, int col)
+{
+	int n;
+
+	switch (sqlite3_column_type(st, col)) {
+	case SQLITE_NULL:
+		sha256_update(h, "N", 1);
+		return;
+	case SQLITE_INTEGER:
+		sha256_update(h, "I", 1);
+		digest_u64(h, (uint64_t)sqlite3_column_int64(st, col));
+		return;
+	default:
+		n = sqlite3_column_bytes(st, col);
+		sha256_update(h, "T", 1);
+		digest_u64(h, (uint64_t)n);
+		sha256_update(h, sqlite3_column_text(st, col), (size_t)n);
+		return;
+	}
+}
+
+int ledger_digest(char out[65], struct ledger *l, struct facta_err *err)
+{
+	struct sha256 h;
+	int rc = 0;
+
+	sha256_init(&h);
+	for (size_t i = 0; i < ARRAY_SIZE(digest_tables); i++) {
+		char sql[200];
+		sqlite3_stmt *st = NULL;
+		int cols;
+
+		snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY %s",
+			 digest_tables[i][0], digest_tables[i][1]);
+		if ((rc = db_prepare(&st, l, sql, err)) < 0)
+			return rc;
+		sha256_update(&h, digest_tables[i][0],
+			      strlen(digest_tables[i][0]) + 1);
+		cols = sqlite3_column_count(st);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			for (int c = 0; c < cols; c++)
+				digest_value(&h, st, c);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(l, err, "cannot read view");
+		rc = 0;
+	}
+	sha256_final_hex(out, &h);
+	return rc;
+}

@@ -1,0 +1,46 @@
+/*
+ * render.h: turns a document into PDF bytes by running a Lua house style in
+ * the sandbox over the libharu backend. The only header of plugins/ that the
+ * rest of facta includes; no Lua or libharu type appears here.
+ */
+#ifndef FACTA_RENDER_H
+#define FACTA_RENDER_H
+
+#include <stddef.h>
+
+struct buf;
+struct doc;
+struct facta_err;
+
+struct render_opts {
+	/* Folder with built-in styles (<dir>/<name>.lua) and <dir>/lang/<code>.lua. */
+	const char *styles_dir;
+	/* Style by name (looked up in styles_dir); NULL means "classic". */
+	const char *style;
+	/*
+	 * Or the style's source itself (e.g. from the account or a file being
+	 * previewed); then style_chunk names it in error messages
+	 * ("studio.lua:42: ..."). Takes precedence over style.
+	 */
+	const char *style_source;
+	size_t style_source_len;
+	const char *style_chunk;
+	/* Language of the document texts; NULL means doc->lang or "nl". */
+	const char *lang;
+	/* Folder of the TrueType fonts; NULL means the DejaVu system folder. */
+	const char *font_dir;
+	/* Sandbox limits; 0 means the defaults (50M instructions, 64 MiB). */
+	unsigned long instruction_limit;
+	size_t memory_limit;
+};
+
+/*
+ * Renders doc and appends the PDF to out. The same doc and style always
+ * give the same bytes. Errors: FACTA_EPLUGIN with "style.lua:LINE: message"
+ * for any error in the style or language pack (including exceeded limits),
+ * FACTA_ENOTFOUND for a missing style/language/font, FACTA_EPDF for libharu.
+ */
+int render_pdf(struct buf *out, const struct doc *doc,
+	       const struct render_opts *opts, struct facta_err *err);
+
+#endif
