@@ -93,10 +93,12 @@ int cmd_sync(int argc, char **argv)
 	account_close(&a);
 	if (rc < 0)
 		return cli_fail(&err);
+	if (sync_rc < 0)
+		return cli_fail(&later);
 	fprintf(stderr,
 		"facta: synced: %zu transaction(s) in, %zu applied, %zu out\n",
 		rep.txns_fetched, applied, rep.txns_pushed);
-	return sync_rc < 0 ? cli_fail(&later) : 0;
+	return 0;
 }
 
 int cmd_clone(int argc, char **argv)
