@@ -61,21 +61,11 @@ static const char schema_sql[] =
 	" lamport INTEGER NOT NULL, replica TEXT NOT NULL,"
 	" PRIMARY KEY(series, seq, invoice_id)) STRICT;";
 
-/* Tables in the digest, each with its key order. */
-static const char *const digest_tables[][2] = {
-	{ "company", "id" },
-	{ "relations", "id" },
-	{ "invoices", "id" },
-	{ "invoice_lines", "id" },
-	{ "payments", "id" },
-	{ "series_claims", "series, seq, invoice_id" },
-	{ "stamps", "entity, field" },
-};
-
-static const char *const view_tables[] = {
-	"conflicts",	 "stamps",   "company",	      "relations", "invoices",
-	"invoice_lines", "payments", "series_claims", "watermarks"
-};
+/*
+ * Tables that are local bookkeeping, not content: left out of the digest.
+ * Every other table is in it, so a new table needs no registration.
+ */
+static const char *const local_tables[] = { "meta", "watermarks", "conflicts" };
 
 int db_fail(struct ledger *l, struct facta_err *err, const char *what)
 {
@@ -201,6 +191,59 @@ static int load_meta(struct ledger *l, struct facta_err *err)
 	return 0;
 }
 
+/* Drops every table of the view (it is rebuilt from the journal). */
+static int drop_view(struct ledger *l, struct facta_err *err)
+{
+	struct buf sql = BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, l,
+			     "SELECT name FROM sqlite_master WHERE type = 'table'"
+			     " AND name NOT LIKE 'sqlite_%'",
+			     err)) < 0)
+		return rc;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		if (buf_addf(&sql, "DROP TABLE IF EXISTS \"%s\";",
+			     sqlite3_column_text(st, 0)) < 0) {
+			sqlite3_finalize(st);
+			buf_dispose(&sql);
+			return err_nomem(err);
+		}
+	sqlite3_finalize(st);
+	rc = sql.len ? db_exec(l, sql.ptr, err) : 0;
+	buf_dispose(&sql);
+	return rc;
+}
+
+/*
+ * A view made by another version of facta is dropped: the next catch-up
+ * replays the journal into the current schema.
+ */
+static int check_version(struct ledger *l, struct facta_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int same = 0, rc;
+
+	if (sqlite3_prepare_v2(l->db,
+			       "SELECT value FROM meta WHERE key = 'schema'",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 0; /* no meta table: a new view */
+	if (sqlite3_step(st) == SQLITE_ROW)
+		same = !strcmp((const char *)sqlite3_column_text(st, 0),
+			       SCHEMA_VERSION);
+	sqlite3_finalize(st);
+	if (same)
+		return 0;
+	if ((rc = db_exec(l, "BEGIN IMMEDIATE", err)) < 0)
+		return rc;
+	if ((rc = drop_view(l, err)) < 0) {
+		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	return db_exec(l, "COMMIT", err);
+}
+
 static int create_schema(struct ledger *l, struct facta_err *err)
 {
 	int rc;
@@ -243,7 +286,8 @@ int ledger_open(struct ledger **out, const char *db_path,
 	if ((rc = db_exec(l, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 			  " PRAGMA foreign_keys=OFF;", err)) < 0)
 		goto cleanup;
-	if ((rc = create_schema(l, err)) < 0 || (rc = load_meta(l, err)) < 0)
+	if ((rc = check_version(l, err)) < 0 ||
+	    (rc = create_schema(l, err)) < 0 || (rc = load_meta(l, err)) < 0)
 		goto cleanup;
 	*out = l;
 	return 0;
@@ -581,32 +625,22 @@ cleanup:
 
 int ledger_rebuild(struct ledger *l, size_t *applied, struct facta_err *err)
 {
-	struct buf sql = BUF_INIT;
 	int rc;
 
-	for (size_t i = 0; i < ARRAY_SIZE(view_tables); i++)
-		if (buf_addf(&sql, "DROP TABLE IF EXISTS %s;", view_tables[i]) < 0) {
-			rc = err_nomem(err);
-			goto cleanup;
-		}
 	/*
-	 * Drop and recreate in one SQLite transaction with the replay, so an
-	 * interrupted rebuild leaves the old view in place.
+	 * Drop and recreate in one SQLite transaction, so an interrupted
+	 * rebuild leaves the old view in place; the replay is a catch-up from
+	 * nothing.
 	 */
 	if ((rc = db_exec(l, "BEGIN IMMEDIATE", err)) < 0)
-		goto cleanup;
-	if ((rc = db_exec(l, sql.ptr, err)) < 0 ||
-	    (rc = db_exec(l, "DELETE FROM meta", err)) < 0 ||
-	    (rc = create_schema(l, err)) < 0 ||
+		return rc;
+	if ((rc = drop_view(l, err)) < 0 || (rc = create_schema(l, err)) < 0 ||
 	    (rc = db_exec(l, "COMMIT", err)) < 0) {
 		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
-		goto cleanup;
+		return rc;
 	}
 	l->lamport = 0;
-	rc = ledger_catch_up(l, applied, err);
-cleanup:
-	buf_dispose(&sql);
-	return rc;
+	return ledger_catch_up(l, applied, err);
 }
 
 static void digest_u64(struct sha256 *h, uint64_t v)
@@ -639,32 +673,69 @@ static void digest_value(struct sha256 *h, sqlite3_stmt *st, int col)
 	}
 }
 
+static int is_local_table(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(local_tables); i++)
+		if (!strcmp(name, local_tables[i]))
+			return 1;
+	return 0;
+}
+
+/* Hashes one table's rows, ordered by every column (content order). */
+static int digest_table(struct sha256 *h, struct ledger *l, const char *table,
+			struct facta_err *err)
+{
+	struct buf sql = BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int cols, rc;
+
+	if (buf_addf(&sql, "SELECT * FROM \"%s\"", table) < 0)
+		return err_nomem(err);
+	if ((rc = db_prepare(&st, l, sql.ptr, err)) < 0)
+		goto cleanup;
+	cols = sqlite3_column_count(st);
+	sqlite3_finalize(st);
+	st = NULL;
+	for (int c = 1; c <= cols; c++)
+		if (buf_addf(&sql, "%s%d", c == 1 ? " ORDER BY " : ", ", c) < 0) {
+			rc = err_nomem(err);
+			goto cleanup;
+		}
+	if ((rc = db_prepare(&st, l, sql.ptr, err)) < 0)
+		goto cleanup;
+	sha256_update(h, table, strlen(table) + 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		for (int c = 0; c < cols; c++)
+			digest_value(h, st, c);
+	rc = rc == SQLITE_DONE ? 0 : db_fail(l, err, "cannot read view");
+cleanup:
+	sqlite3_finalize(st);
+	buf_dispose(&sql);
+	return rc;
+}
+
 int ledger_digest(char out[65], struct ledger *l, struct facta_err *err)
 {
 	struct sha256 h;
-	int rc = 0;
+	sqlite3_stmt *st = NULL;
+	int rc;
 
 	sha256_init(&h);
-	for (size_t i = 0; i < ARRAY_SIZE(digest_tables); i++) {
-		char sql[200];
-		sqlite3_stmt *st = NULL;
-		int cols;
+	if ((rc = db_prepare(&st, l,
+			     "SELECT name FROM sqlite_master WHERE type = 'table'"
+			     " AND name NOT LIKE 'sqlite_%' ORDER BY name",
+			     err)) < 0)
+		return rc;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
 
-		snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY %s",
-			 digest_tables[i][0], digest_tables[i][1]);
-		if ((rc = db_prepare(&st, l, sql, err)) < 0)
-			return rc;
-		sha256_update(&h, digest_tables[i][0],
-			      strlen(digest_tables[i][0]) + 1);
-		cols = sqlite3_column_count(st);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			for (int c = 0; c < cols; c++)
-				digest_value(&h, st, c);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
-			return db_fail(l, err, "cannot read view");
-		rc = 0;
+		if (!is_local_table(name) &&
+		    (rc = digest_table(&h, l, name, err)) < 0)
+			break;
 	}
+	sqlite3_finalize(st);
+	if (rc < 0)
+		return rc;
 	sha256_final_hex(out, &h);
-	return rc;
+	return 0;
 }

@@ -1,7 +1,7 @@
 /*
  * money.h: amounts in integer cents, quantities in thousandths, the one
  * rounding rule of facta (half away from zero) and strict parsers/formatters.
- * No float or double is used anywhere near money.
+ * No floating point is used anywhere near money.
  */
 #ifndef FACTA_MONEY_H
 #define FACTA_MONEY_H

@@ -15,6 +15,10 @@ out=$top/demo-out
 rm -rf "$out"
 mkdir -p "$out"
 cd "$out"
+# Dates relative to today: the first invoice is overdue, the second is open.
+d1=$(date -d "-40 days" +%F)
+d2=$(date -d "-5 days" +%F)
+pay=$(date -d "-20 days" +%F)
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 run() { step "facta $*"; "$facta" "$@"; }
 
@@ -29,8 +33,8 @@ customer=$("$facta" relation add --name "Café 't Hoekje" --address "Oudegracht 
 	--postcode "3511 AB" --city Utrecht --kvk 08123456 --email jan@hoekje.example)
 echo "$customer"
 
-step 'id=$(facta invoice new --to '"$customer"' --date 2026-03-02)'
-id=$("$facta" invoice new --to "$customer" --date 2026-03-02)
+step 'id=$(facta invoice new --to '"$customer"' --date '"$d1"')'
+id=$("$facta" invoice new --to "$customer" --date "$d1")
 echo "$id"
 run invoice add-line "$id" --desc "Ontwerp menukaart en huisstijl, twee correctierondes" \
 	--qty 12,5 --price 85,00 --vat 21
@@ -39,8 +43,8 @@ step 'n1=$(facta invoice finalize '"${id:0:8}"')'
 n1=$("$facta" invoice finalize "$id")
 echo "$n1"
 
-step 'id=$(facta invoice new --to '"$customer"' --date 2026-03-16)'
-id=$("$facta" invoice new --to "$customer" --date 2026-03-16)
+step 'id=$(facta invoice new --to '"$customer"' --date '"$d2"')'
+id=$("$facta" invoice new --to "$customer" --date "$d2")
 echo "$id"
 run invoice add-line "$id" --desc "Workshop fotografie voor het team" --qty 3 --price 65 --vat 21
 run invoice add-line "$id" --desc "Lunch workshop (Müller catering)" --qty 8 --price 14,95 --vat 9
@@ -49,7 +53,7 @@ step 'n2=$(facta invoice finalize '"${id:0:8}"')'
 n2=$("$facta" invoice finalize "$id")
 echo "$n2"
 
-run invoice pay "$n1" --amount 700,00 --date 2026-03-10
+run invoice pay "$n1" --amount 700,00 --date "$pay"
 run invoice show "$n2"
 run invoice pdf "$n1" -o "$out/$n1.pdf"
 run invoice pdf "$n2" -o "$out/$n2-en.pdf" --lang en

@@ -26,6 +26,11 @@ expect_eq "$d" "$("$FACTA" -A acct debug digest)" "digest from journal alone"
 f -A acct relation list
 expect_match "Wel Opgeslagen" "$out" "relation back"
 
+test_case "a view made by another facta version is replayed"
+d=$("$FACTA" -A acct debug digest)
+sqlite3 acct/.facta/view.db "UPDATE meta SET value = 'old' WHERE key = 'schema'; DELETE FROM relations;"
+expect_eq "$d" "$("$FACTA" -A acct debug digest)" "digest after a schema change"
+
 test_case "a journaled transaction whose view update was lost is replayed"
 cp acct/.facta/view.db view.old
 expect_ok -A acct relation add --name "Na De Kopie"

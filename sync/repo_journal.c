@@ -1,0 +1,414 @@
+/*
+ * repo_journal.c: the journal (core/journal.h) over git. A replica's chain
+ * is refs/facta/replicas/<replica>; each commit holds one transaction as the
+ * blob "txn.json" and its sequence number in the message trailer, so the
+ * length of a chain is read from its tip alone.
+ */
+#include "core/compat.h"
+
+#include "core/buf.h"
+#include "core/error.h"
+#include "sync/repo.h"
+#include "sync/repo_int.h"
+
+#define TXN_FILE "txn.json"
+
+/* Strict decimal: digits only, no sign, no leading zero, no overflow. */
+static bool parse_u64(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (!len || (s[0] == '0' && len > 1))
+		return false;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		if (__builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, (uint64_t)(s[i] - '0'), &v))
+			return false;
+	}
+	*out = v;
+	return true;
+}
+
+bool repo_commit_seq(const git_commit *c, const char *replica, uint64_t *seq)
+{
+	static const char rkey[] = "\nfacta-replica: ";
+	static const char skey[] = "\nfacta-seq: ";
+	const char *msg = git_commit_message(c);
+	const char *r, *s, *end;
+	uint64_t v;
+
+	if (!msg)
+		return false;
+	/* The trailer is the message's last two lines, exactly. */
+	end = msg + strlen(msg);
+	if (end == msg || end[-1] != '\n')
+		return false;
+	for (s = end - 1; s > msg && s[-1] != '\n'; s--)
+		;
+	if (s == msg)
+		return false;
+	s--; /* at the '\n' before the seq line */
+	if ((size_t)(end - s) < sizeof(skey) ||
+	    memcmp(s, skey, sizeof(skey) - 1))
+		return false;
+	if (!parse_u64(s + sizeof(skey) - 1,
+		       (size_t)(end - 1 - s) - (sizeof(skey) - 1), &v) ||
+	    v == 0)
+		return false;
+	r = s - REPO_REPLICA_LEN - (sizeof(rkey) - 1);
+	if (r < msg || memcmp(r, rkey, sizeof(rkey) - 1))
+		return false;
+	r += sizeof(rkey) - 1;
+	if (replica && memcmp(r, replica, REPO_REPLICA_LEN))
+		return false;
+	*seq = v;
+	return true;
+}
+
+int repo_chain_tip(git_repository *g, const char *refname, const char *replica,
+		   bool *found, git_oid *tip, uint64_t *seq,
+		   struct facta_err *err)
+{
+	git_commit *c = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	int rc, grc;
+
+	*found = false;
+	grc = git_reference_name_to_id(tip, g, refname);
+	if (grc == GIT_ENOTFOUND) {
+		rc = 0;
+		goto cleanup;
+	}
+	if (grc < 0) {
+		rc = repo_git_fail(err, "cannot read '%s'", refname);
+		goto cleanup;
+	}
+	grc = git_commit_lookup(&c, g, tip);
+	if (grc < 0 && grc != GIT_ENOTFOUND) {
+		rc = repo_git_fail(err, "cannot read the tip of '%s'", refname);
+		goto cleanup;
+	}
+	/* Not found: missing, or not a commit (libgit2 says the same). */
+	if (grc < 0 || !repo_commit_seq(c, replica, seq)) {
+		git_oid_tostr(hex, sizeof(hex), tip);
+		rc = err_set(err, FACTA_EINVALID,
+			     "'%s' points at commit %s, which is not a facta "
+			     "transaction of replica %s",
+			     refname, hex, replica);
+		goto cleanup;
+	}
+	*found = true;
+	rc = 0;
+cleanup:
+	git_commit_free(c);
+	return rc;
+}
+
+static int check_replica(const char *replica, struct facta_err *err)
+{
+	if (!repo_replica_valid(replica))
+		return err_set(
+		    err, FACTA_EINVALID,
+		    "invalid replica id '%s': want 32 lowercase hex digits",
+		    replica);
+	return 0;
+}
+
+/* Writes the tree of one transaction: just txn.json. */
+static int write_tree(git_tree **out, git_repository *g, const char *json,
+		      size_t len, struct facta_err *err)
+{
+	git_treebuilder *tb = NULL;
+	git_oid blob, tree;
+	int rc;
+
+	if (git_blob_create_from_buffer(&blob, g, json, len) < 0) {
+		rc = repo_git_fail(err, "cannot store a transaction");
+		goto cleanup;
+	}
+	if (git_treebuilder_new(&tb, g, NULL) < 0 ||
+	    git_treebuilder_insert(NULL, tb, TXN_FILE, &blob,
+				   GIT_FILEMODE_BLOB) < 0 ||
+	    git_treebuilder_write(&tree, tb) < 0 ||
+	    git_tree_lookup(out, g, &tree) < 0) {
+		rc = repo_git_fail(err,
+				   "cannot store the tree of a transaction");
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	git_treebuilder_free(tb);
+	return rc;
+}
+
+static int journal_append(void *self, const char *replica, uint64_t seq,
+			  const char *summary, const char *json, size_t len,
+			  struct facta_err *err)
+{
+	struct repo *r = self;
+	git_signature *sig = NULL;
+	git_commit *parent = NULL;
+	git_reference *ref = NULL;
+	git_tree *tree = NULL;
+	struct buf refname = BUF_INIT, msg = BUF_INIT;
+	const git_commit *parents[1];
+	git_oid tip, oid;
+	uint64_t have = 0;
+	bool found;
+	int rc, grc;
+
+	if ((rc = check_replica(replica, err)) < 0)
+		goto cleanup;
+	if (strpbrk(summary, "\r\n")) {
+		rc = err_set(err, FACTA_EINVALID,
+			     "transaction summary '%s' is not one line",
+			     summary);
+		goto cleanup;
+	}
+	if (buf_addf(&refname, REPO_CHAINS "%s", replica) < 0 ||
+	    buf_addf(&msg, "%s\n\nfacta-replica: %s\nfacta-seq: %" PRIu64 "\n",
+		     *summary ? summary : "transaction", replica, seq) < 0) {
+		rc = err_nomem(err);
+		goto cleanup;
+	}
+	if ((rc = repo_chain_tip(r->git, refname.ptr, replica, &found, &tip,
+				 &have, err)) < 0)
+		goto cleanup;
+	if (!found)
+		have = 0;
+	if (seq != have + 1) {
+		rc = err_set(err, FACTA_ECONFLICT,
+			     "cannot append transaction %" PRIu64
+			     " to chain '%s': it holds %" PRIu64,
+			     seq, replica, have);
+		goto cleanup;
+	}
+	if ((rc = write_tree(&tree, r->git, json, len, err)) < 0)
+		goto cleanup;
+	if (found && git_commit_lookup(&parent, r->git, &tip) < 0) {
+		rc = repo_git_fail(err, "cannot read the tip of '%s'",
+				   refname.ptr);
+		goto cleanup;
+	}
+	parents[0] = parent;
+	if (git_signature_new(&sig, "facta", "facta@localhost",
+			      (git_time_t)time(NULL), 0) < 0 ||
+	    git_commit_create(&oid, r->git, NULL, sig, sig, NULL, msg.ptr, tree,
+			      found ? 1 : 0, parents) < 0) {
+		rc = repo_git_fail(
+		    err, "cannot commit transaction %" PRIu64 " of '%s'", seq,
+		    replica);
+		goto cleanup;
+	}
+	/* Compare-and-swap: a second writer of the same seq loses here. */
+	if (found)
+		grc = git_reference_create_matching(
+		    &ref, r->git, refname.ptr, &oid, 1, &tip, "facta: append");
+	else
+		grc = git_reference_create(&ref, r->git, refname.ptr, &oid, 0,
+					   "facta: append");
+	if (grc == GIT_EMODIFIED || grc == GIT_EEXISTS) {
+		rc = err_set(err, FACTA_ECONFLICT,
+			     "cannot append transaction %" PRIu64
+			     " to chain '%s': another writer got there first",
+			     seq, replica);
+		goto cleanup;
+	}
+	if (grc < 0) {
+		rc = repo_git_fail(err, "cannot update '%s'", refname.ptr);
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	git_reference_free(ref);
+	git_signature_free(sig);
+	git_commit_free(parent);
+	git_tree_free(tree);
+	buf_dispose(&refname);
+	buf_dispose(&msg);
+	return rc;
+}
+
+static int journal_replicas(void *self, journal_replica_cb cb, void *payload,
+			    struct facta_err *err)
+{
+	struct repo *r = self;
+	git_reference_iterator *it = NULL;
+	const char *name, *replica;
+	git_oid tip;
+	uint64_t seq;
+	bool found;
+	int rc, grc;
+
+	if (git_reference_iterator_glob_new(&it, r->git, REPO_CHAINS "*") < 0) {
+		rc = repo_git_fail(err, "cannot list the chains of '%s'",
+				   r->dir);
+		goto cleanup;
+	}
+	while ((grc = git_reference_next_name(&name, it)) == 0) {
+		replica = name + strlen(REPO_CHAINS);
+		if (!repo_replica_valid(replica))
+			continue;
+		if ((rc = repo_chain_tip(r->git, name, replica, &found, &tip,
+					 &seq, err)) < 0)
+			goto cleanup;
+		if (!found)
+			continue; /* deleted under us */
+		if ((rc = cb(payload, replica, seq, err)))
+			goto cleanup;
+	}
+	if (grc != GIT_ITEROVER) {
+		rc = repo_git_fail(err, "cannot list the chains of '%s'",
+				   r->dir);
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	git_reference_iterator_free(it);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * Walks back from the tip to seq after+1 collecting the trees, checking on
+ * the way that the seqs count down by one: cost is the new commits only.
+ */
+static int collect_trees(git_oid *trees, git_repository *g, const char *replica,
+			 const git_oid *tip, uint64_t top, uint64_t n,
+			 struct facta_err *err)
+{
+	git_commit *c = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid cur = *tip;
+	uint64_t i, seq;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		if (git_commit_lookup(&c, g, &cur) < 0) {
+			rc = repo_git_fail(
+			    err, "cannot read transaction %" PRIu64 " of '%s'",
+			    top - i, replica);
+			goto cleanup;
+		}
+		if (!repo_commit_seq(c, replica, &seq) || seq != top - i ||
+		    git_commit_parentcount(c) != (seq > 1 ? 1u : 0u)) {
+			git_oid_tostr(hex, sizeof(hex), &cur);
+			rc = err_set(err, FACTA_EINVALID,
+				     "chain '%s' is damaged at commit %s (want "
+				     "transaction %" PRIu64 ")",
+				     replica, hex, top - i);
+			goto cleanup;
+		}
+		git_oid_cpy(&trees[n - 1 - i], git_commit_tree_id(c));
+		if (seq > 1)
+			git_oid_cpy(&cur, git_commit_parent_id(c, 0));
+		git_commit_free(c);
+		c = NULL;
+	}
+	rc = 0;
+cleanup:
+	git_commit_free(c);
+	return rc;
+}
+
+static int read_txn(git_repository *g, const git_oid *tree_id,
+		    const char *replica, uint64_t seq, journal_txn_cb cb,
+		    void *payload, struct facta_err *err)
+{
+	const git_tree_entry *e;
+	git_tree *tree = NULL;
+	git_blob *blob = NULL;
+	int rc;
+
+	if (git_tree_lookup(&tree, g, tree_id) < 0) {
+		rc = repo_git_fail(
+		    err, "cannot read transaction %" PRIu64 " of '%s'", seq,
+		    replica);
+		goto cleanup;
+	}
+	e = git_tree_entry_byname(tree, TXN_FILE);
+	if (!e || git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
+		rc = err_set(err, FACTA_EINVALID,
+			     "transaction %" PRIu64 " of '%s' has no " TXN_FILE,
+			     seq, replica);
+		goto cleanup;
+	}
+	if (git_blob_lookup(&blob, g, git_tree_entry_id(e)) < 0) {
+		rc = repo_git_fail(
+		    err, "cannot read transaction %" PRIu64 " of '%s'", seq,
+		    replica);
+		goto cleanup;
+	}
+	rc = cb(payload, replica, seq, git_blob_rawcontent(blob),
+		(size_t)git_blob_rawsize(blob), err);
+cleanup:
+	git_blob_free(blob);
+	git_tree_free(tree);
+	return rc;
+}
+
+static int journal_read(void *self, const char *replica, uint64_t after,
+			journal_txn_cb cb, void *payload, struct facta_err *err)
+{
+	struct repo *r = self;
+	struct buf refname = BUF_INIT;
+	git_oid *trees = NULL;
+	git_oid tip;
+	uint64_t top, n, i;
+	bool found;
+	int rc;
+
+	if ((rc = check_replica(replica, err)) < 0)
+		goto cleanup;
+	if (buf_addf(&refname, REPO_CHAINS "%s", replica) < 0) {
+		rc = err_nomem(err);
+		goto cleanup;
+	}
+	if ((rc = repo_chain_tip(r->git, refname.ptr, replica, &found, &tip,
+				 &top, err)) < 0)
+		goto cleanup;
+	if (!found)
+		top = 0;
+	if (after > top) {
+		/* What was read before is gone: the chain was rewound. */
+		rc = err_set(err, FACTA_ECONFLICT,
+			     "chain '%s' holds %" PRIu64
+			     " transactions, fewer than the %" PRIu64
+			     " already read",
+			     replica, top, after);
+		goto cleanup;
+	}
+	n = top - after;
+	if (!n) {
+		rc = 0;
+		goto cleanup;
+	}
+	if (n > SIZE_MAX / sizeof(*trees) ||
+	    !(trees = malloc((size_t)n * sizeof(*trees)))) {
+		rc = err_nomem(err);
+		goto cleanup;
+	}
+	if ((rc = collect_trees(trees, r->git, replica, &tip, top, n, err)) < 0)
+		goto cleanup;
+	for (i = 0; i < n; i++) {
+		rc = read_txn(r->git, &trees[i], replica, after + 1 + i, cb,
+			      payload, err);
+		if (rc)
+			goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	free(trees);
+	buf_dispose(&refname);
+	return rc < 0 ? rc : 0;
+}
+
+void repo_journal_setup(struct repo *r)
+{
+	r->journal.self = r;
+	r->journal.append = journal_append;
+	r->journal.replicas = journal_replicas;
+	r->journal.read = journal_read;
+}
