@@ -1,0 +1,1 @@
+return { render = function(d, p) p.text("\255") p.image("\137PNG\r\n\26\nxx") end }

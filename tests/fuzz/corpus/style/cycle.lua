@@ -1,0 +1,1 @@
+local t = {} t[1] = t return { render = function(d, p) p.text(t) end }
