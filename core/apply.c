@@ -8,13 +8,6 @@
 
 #include "ledger_int.h"
 
-enum ftype { F_TEXT, F_INT };
-
-struct field {
-	const char *key; /* in the op's "fields" object and the column name */
-	enum ftype type;
-};
-
 static const struct field company_fields[] = {
 	{ "name", F_TEXT },    { "address", F_TEXT },
 	{ "postcode", F_TEXT }, { "city", F_TEXT },
@@ -53,16 +46,7 @@ static const struct field finalize_fields[] = {
 	{ "hash", F_TEXT },	       { NULL, F_TEXT }
 };
 
-struct applier {
-	struct ledger *l;
-	const char *replica;
-	uint64_t seq;
-	struct stamp st;
-	const char *opname;
-	struct facta_err *err;
-};
-
-static int bad_op(struct applier *a, const char *why)
+int apply_bad_op(struct applier *a, const char *why)
 {
 	return err_set(a->err, FACTA_EINVALID,
 		       "journal chain '%s' entry %" PRIu64
@@ -127,7 +111,7 @@ static int record_stamp(struct applier *a, const char *entity,
 	return rc;
 }
 
-static int ensure_row(struct applier *a, const char *table, const char *id)
+int apply_ensure_row(struct applier *a, const char *table, const char *id)
 {
 	char sql[128];
 	sqlite3_stmt *st = NULL;
@@ -145,7 +129,7 @@ static int ensure_row(struct applier *a, const char *table, const char *id)
 	return rc;
 }
 
-static int exec_id(struct applier *a, const char *sql, const char *id)
+int apply_exec_id(struct applier *a, const char *sql, const char *id)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -161,11 +145,11 @@ static int exec_id(struct applier *a, const char *sql, const char *id)
 }
 
 /* Writes each known field of `fields` whose stamp wins. */
-static int apply_fields(struct applier *a, const char *table, const char *id,
+int apply_fields(struct applier *a, const char *table, const char *id,
 			const struct field *spec, const json_t *fields)
 {
 	if (fields && !json_is_object(fields))
-		return bad_op(a, "'fields' is not an object");
+		return apply_bad_op(a, "'fields' is not an object");
 	for (const struct field *f = spec; f->key; f++) {
 		const json_t *v = json_object_get(fields, f->key);
 		char sql[160];
@@ -177,7 +161,7 @@ static int apply_fields(struct applier *a, const char *table, const char *id,
 		if (!json_is_null(v) &&
 		    (f->type == F_TEXT ? !json_is_string(v)
 				       : !json_is_integer(v)))
-			return bad_op(a, "field has the wrong type");
+			return apply_bad_op(a, "field has the wrong type");
 		if ((rc = stamp_wins(&wins, a, id, f->key)) < 0)
 			return rc;
 		if (!wins)
@@ -203,12 +187,12 @@ static int apply_fields(struct applier *a, const char *table, const char *id,
 	return 0;
 }
 
-static int require_id(const char **out, struct applier *a, const json_t *op,
+int apply_require_id(const char **out, struct applier *a, const json_t *op,
 		      const char *key)
 {
 	*out = json_str(op, key);
 	if (!*out || strlen(*out) != 32)
-		return bad_op(a, "missing or malformed id");
+		return apply_bad_op(a, "missing or malformed id");
 	return 0;
 }
 
@@ -216,7 +200,7 @@ static int require_id(const char **out, struct applier *a, const json_t *op,
  * An edit that reached a finalized invoice (made concurrently elsewhere):
  * the frozen document stands; the edit is noted for `facta doctor`.
  */
-static int note_if_finalized(struct applier *a, const char *invoice_id)
+int apply_note_if_finalized(struct applier *a, const char *invoice_id)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, frozen;
@@ -261,7 +245,7 @@ static int op_company_set(struct applier *a, const json_t *op)
 {
 	int rc;
 
-	if ((rc = ensure_row(a, "company", "company")) < 0)
+	if ((rc = apply_ensure_row(a, "company", "company")) < 0)
 		return rc;
 	return apply_fields(a, "company", "company", company_fields,
 			    json_object_get(op, "fields"));
@@ -272,11 +256,11 @@ static int op_relation(struct applier *a, const json_t *op, int create)
 	const char *id;
 	int rc;
 
-	if ((rc = require_id(&id, a, op, "id")) < 0 ||
-	    (rc = ensure_row(a, "relations", id)) < 0)
+	if ((rc = apply_require_id(&id, a, op, "id")) < 0 ||
+	    (rc = apply_ensure_row(a, "relations", id)) < 0)
 		return rc;
 	if (create &&
-	    (rc = exec_id(a, "UPDATE relations SET created = 1 WHERE id = ?",
+	    (rc = apply_exec_id(a, "UPDATE relations SET created = 1 WHERE id = ?",
 			  id)) < 0)
 		return rc;
 	return apply_fields(a, "relations", id, relation_fields,
@@ -288,8 +272,8 @@ static int op_invoice(struct applier *a, const json_t *op, int create)
 	const char *id;
 	int rc;
 
-	if ((rc = require_id(&id, a, op, "id")) < 0 ||
-	    (rc = ensure_row(a, "invoices", id)) < 0)
+	if ((rc = apply_require_id(&id, a, op, "id")) < 0 ||
+	    (rc = apply_ensure_row(a, "invoices", id)) < 0)
 		return rc;
 	if (create) {
 		sqlite3_stmt *st = NULL;
@@ -309,7 +293,7 @@ static int op_invoice(struct applier *a, const json_t *op, int create)
 		sqlite3_finalize(st);
 		if (rc < 0)
 			return rc;
-	} else if ((rc = note_if_finalized(a, id)) < 0) {
+	} else if ((rc = apply_note_if_finalized(a, id)) < 0) {
 		return rc;
 	}
 	return apply_fields(a, "invoices", id, invoice_fields,
@@ -340,14 +324,14 @@ static int op_line(struct applier *a, const json_t *op, const char *kind)
 	char *invoice = NULL;
 	int rc;
 
-	if ((rc = require_id(&id, a, op, "id")) < 0 ||
-	    (rc = ensure_row(a, "invoice_lines", id)) < 0)
+	if ((rc = apply_require_id(&id, a, op, "id")) < 0 ||
+	    (rc = apply_ensure_row(a, "invoice_lines", id)) < 0)
 		return rc;
 	if (!strcmp(kind, "add")) {
 		sqlite3_stmt *st = NULL;
 
 		if (!json_str(fields, "invoice_id"))
-			return bad_op(a, "line without invoice_id");
+			return apply_bad_op(a, "line without invoice_id");
 		if ((rc = db_prepare(&st, a->l,
 				     "UPDATE invoice_lines SET pos_lamport = ?,"
 				     " pos_replica = ? WHERE id = ?",
@@ -362,17 +346,17 @@ static int op_line(struct applier *a, const json_t *op, const char *kind)
 		sqlite3_finalize(st);
 		if (rc < 0)
 			return rc;
-		rc = note_if_finalized(a, json_str(fields, "invoice_id"));
+		rc = apply_note_if_finalized(a, json_str(fields, "invoice_id"));
 	} else {
 		if ((rc = line_invoice(&invoice, a, id)) == 0)
-			rc = note_if_finalized(a, invoice);
+			rc = apply_note_if_finalized(a, invoice);
 		free(invoice);
 	}
 	if (rc < 0)
 		return rc;
 	if (!strcmp(kind, "remove"))
 		/* A tombstone: once removed, a line stays removed. */
-		return exec_id(a,
+		return apply_exec_id(a,
 			       "UPDATE invoice_lines SET deleted = 1 WHERE id = ?",
 			       id);
 	return apply_fields(a, "invoice_lines", id, line_fields, fields);
@@ -388,13 +372,13 @@ static int op_finalize(struct applier *a, const json_t *op)
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((rc = require_id(&id, a, op, "id")) < 0)
+	if ((rc = apply_require_id(&id, a, op, "id")) < 0)
 		return rc;
 	series = json_str(op, "series");
 	if (!json_str(op, "number") || !series ||
 	    json_int(&seq, op, "series_seq") < 0 || !json_is_object(frozen) ||
 	    !json_str(op, "hash"))
-		return bad_op(a, "incomplete finalize");
+		return apply_bad_op(a, "incomplete finalize");
 	if (!(text = json_dumps(frozen, JSON_SORT_KEYS | JSON_COMPACT)))
 		return err_nomem(a->err);
 	fields = json_pack("{s:O, s:O, s:O, s:O, s:O, s:s, s:O}", "number",
@@ -405,10 +389,10 @@ static int op_finalize(struct applier *a, const json_t *op)
 			   json_object_get(op, "total_incl_cents"), "frozen",
 			   text, "hash", json_object_get(op, "hash"));
 	if (!fields) {
-		rc = bad_op(a, "incomplete finalize");
+		rc = apply_bad_op(a, "incomplete finalize");
 		goto cleanup;
 	}
-	if ((rc = ensure_row(a, "invoices", id)) < 0 ||
+	if ((rc = apply_ensure_row(a, "invoices", id)) < 0 ||
 	    (rc = apply_fields(a, "invoices", id, finalize_fields, fields)) < 0)
 		goto cleanup;
 	if ((rc = db_prepare(&st, a->l,
@@ -438,12 +422,12 @@ static int op_payment(struct applier *a, const json_t *op)
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((rc = require_id(&id, a, op, "id")) < 0 ||
-	    (rc = require_id(&invoice, a, op, "invoice_id")) < 0)
+	if ((rc = apply_require_id(&id, a, op, "id")) < 0 ||
+	    (rc = apply_require_id(&invoice, a, op, "invoice_id")) < 0)
 		return rc;
 	if (json_int(&amount, op, "amount_cents") < 0 ||
 	    json_int(&date, op, "date") < 0)
-		return bad_op(a, "payment without amount or date");
+		return apply_bad_op(a, "payment without amount or date");
 	if ((rc = db_prepare(&st, a->l,
 			     "INSERT OR IGNORE INTO payments(id, invoice_id,"
 			     " amount_cents, date, method, reference)"
@@ -463,34 +447,69 @@ static int op_payment(struct applier *a, const json_t *op)
 	return rc;
 }
 
+static int op_relation_create(struct applier *a, const json_t *op)
+{
+	return op_relation(a, op, 1);
+}
+
+static int op_relation_set(struct applier *a, const json_t *op)
+{
+	return op_relation(a, op, 0);
+}
+
+static int op_invoice_create(struct applier *a, const json_t *op)
+{
+	return op_invoice(a, op, 1);
+}
+
+static int op_invoice_set(struct applier *a, const json_t *op)
+{
+	return op_invoice(a, op, 0);
+}
+
+static int op_line_add(struct applier *a, const json_t *op)
+{
+	return op_line(a, op, "add");
+}
+
+static int op_line_set(struct applier *a, const json_t *op)
+{
+	return op_line(a, op, "set");
+}
+
+static int op_line_remove(struct applier *a, const json_t *op)
+{
+	return op_line(a, op, "remove");
+}
+
+/*
+ * Every operation facta knows. A module with operations of its own adds its
+ * handlers here (declared in ledger_int.h) and its tables to ledger.c.
+ */
+static const struct op_handler handlers[] = {
+	{ "company.set", op_company_set },
+	{ "relation.create", op_relation_create },
+	{ "relation.set", op_relation_set },
+	{ "invoice.create", op_invoice_create },
+	{ "invoice.set", op_invoice_set },
+	{ "invoice.add_line", op_line_add },
+	{ "invoice.set_line", op_line_set },
+	{ "invoice.remove_line", op_line_remove },
+	{ "invoice.finalize", op_finalize },
+	{ "payment.record", op_payment },
+};
+
 static int apply_op(struct applier *a, const json_t *op)
 {
 	const char *name = json_str(op, "op");
 
 	a->opname = name ? name : "?";
 	if (!name)
-		return bad_op(a, "operation without a name");
-	if (!strcmp(name, "company.set"))
-		return op_company_set(a, op);
-	if (!strcmp(name, "relation.create"))
-		return op_relation(a, op, 1);
-	if (!strcmp(name, "relation.set"))
-		return op_relation(a, op, 0);
-	if (!strcmp(name, "invoice.create"))
-		return op_invoice(a, op, 1);
-	if (!strcmp(name, "invoice.set"))
-		return op_invoice(a, op, 0);
-	if (!strcmp(name, "invoice.add_line"))
-		return op_line(a, op, "add");
-	if (!strcmp(name, "invoice.set_line"))
-		return op_line(a, op, "set");
-	if (!strcmp(name, "invoice.remove_line"))
-		return op_line(a, op, "remove");
-	if (!strcmp(name, "invoice.finalize"))
-		return op_finalize(a, op);
-	if (!strcmp(name, "payment.record"))
-		return op_payment(a, op);
-	return bad_op(a, "unknown operation (made by a newer facta?)");
+		return apply_bad_op(a, "operation without a name");
+	for (size_t i = 0; i < ARRAY_SIZE(handlers); i++)
+		if (!strcmp(name, handlers[i].name))
+			return handlers[i].apply(a, op);
+	return apply_bad_op(a, "unknown operation (made by a newer facta?)");
 }
 
 int apply_txn(struct ledger *l, json_t *txn, const char *replica,
@@ -513,7 +532,7 @@ int apply_txn(struct ledger *l, json_t *txn, const char *replica,
 	json_array_foreach(ops, i, op) {
 		a.st.idx = (int64_t)i;
 		if (!json_is_object(op))
-			return bad_op(&a, "operation is not an object");
+			return apply_bad_op(&a, "operation is not an object");
 		if ((rc = apply_op(&a, op)) < 0)
 			return rc;
 	}

@@ -11,15 +11,13 @@
 #include "ledger_int.h"
 #include "sha256.h"
 
-#define SCHEMA_VERSION "1"
-
 /*
  * The view. Every table but meta, watermarks and conflicts is a pure
  * function of the set of operations applied, so two replicas with the same
  * operations hold the same rows (ledger_digest). Fields are written last-
  * writer-wins by their stamp in `stamps`.
  */
-static const char schema_sql[] =
+static const char schema_ledger[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY,"
 	" value TEXT NOT NULL) STRICT;"
 	"CREATE TABLE IF NOT EXISTS watermarks(replica TEXT PRIMARY KEY,"
@@ -29,16 +27,22 @@ static const char schema_sql[] =
 	" PRIMARY KEY(replica, seq, idx)) STRICT;"
 	"CREATE TABLE IF NOT EXISTS stamps(entity TEXT NOT NULL,"
 	" field TEXT NOT NULL, lamport INTEGER NOT NULL, replica TEXT NOT NULL,"
-	" idx INTEGER NOT NULL, PRIMARY KEY(entity, field)) STRICT;"
+	" idx INTEGER NOT NULL, PRIMARY KEY(entity, field)) STRICT;";
+
+static const char schema_company[] =
 	"CREATE TABLE IF NOT EXISTS company(id TEXT PRIMARY KEY, name TEXT,"
 	" address TEXT, postcode TEXT, city TEXT, country TEXT, kvk TEXT,"
 	" vat_id TEXT, iban TEXT, bic TEXT, email TEXT, phone TEXT,"
-	" payment_term_days INTEGER, number_format TEXT, lang TEXT) STRICT;"
+	" payment_term_days INTEGER, number_format TEXT, lang TEXT) STRICT;";
+
+static const char schema_relations[] =
 	"CREATE TABLE IF NOT EXISTS relations(id TEXT PRIMARY KEY,"
 	" number INTEGER, name TEXT, address TEXT, postcode TEXT, city TEXT,"
 	" country TEXT, email TEXT, kvk TEXT, vat_id TEXT, lang TEXT,"
 	" created INTEGER NOT NULL DEFAULT 0) STRICT;"
-	"CREATE INDEX IF NOT EXISTS relations_number ON relations(number);"
+	"CREATE INDEX IF NOT EXISTS relations_number ON relations(number);";
+
+static const char schema_invoices[] =
 	"CREATE TABLE IF NOT EXISTS invoices(id TEXT PRIMARY KEY,"
 	" relation_id TEXT, date INTEGER, lang TEXT, notes TEXT,"
 	" created INTEGER NOT NULL DEFAULT 0, created_lamport INTEGER,"
@@ -60,6 +64,17 @@ static const char schema_sql[] =
 	" seq INTEGER NOT NULL, invoice_id TEXT NOT NULL,"
 	" lamport INTEGER NOT NULL, replica TEXT NOT NULL,"
 	" PRIMARY KEY(series, seq, invoice_id)) STRICT;";
+
+/*
+ * The schema, in parts. The view's version is a hash of this text, so any
+ * change to it makes existing views replay into the new schema by itself.
+ */
+static const char *const schema_parts[] = {
+	schema_ledger,
+	schema_company,
+	schema_relations,
+	schema_invoices,
+};
 
 /*
  * Tables that are local bookkeeping, not content: left out of the digest.
@@ -220,18 +235,30 @@ static int drop_view(struct ledger *l, struct facta_err *err)
  * A view made by another version of facta is dropped: the next catch-up
  * replays the journal into the current schema.
  */
+static void schema_version(char out[65])
+{
+	struct sha256 h;
+
+	sha256_init(&h);
+	for (size_t i = 0; i < ARRAY_SIZE(schema_parts); i++)
+		sha256_update(&h, schema_parts[i], strlen(schema_parts[i]) + 1);
+	sha256_final_hex(out, &h);
+}
+
 static int check_version(struct ledger *l, struct facta_err *err)
 {
 	sqlite3_stmt *st = NULL;
+	char version[65];
 	int same = 0, rc;
 
+	schema_version(version);
 	if (sqlite3_prepare_v2(l->db,
 			       "SELECT value FROM meta WHERE key = 'schema'",
 			       -1, &st, NULL) != SQLITE_OK)
 		return 0; /* no meta table: a new view */
 	if (sqlite3_step(st) == SQLITE_ROW)
 		same = !strcmp((const char *)sqlite3_column_text(st, 0),
-			       SCHEMA_VERSION);
+			       version);
 	sqlite3_finalize(st);
 	if (same)
 		return 0;
@@ -246,14 +273,18 @@ static int check_version(struct ledger *l, struct facta_err *err)
 
 static int create_schema(struct ledger *l, struct facta_err *err)
 {
+	char version[65], sql[200];
 	int rc;
 
-	if ((rc = db_exec(l, schema_sql, err)) < 0)
-		return rc;
-	return db_exec(l,
-		       "INSERT OR IGNORE INTO meta(key, value) VALUES"
-		       " ('schema', '" SCHEMA_VERSION "'), ('lamport', '0')",
-		       err);
+	for (size_t i = 0; i < ARRAY_SIZE(schema_parts); i++)
+		if ((rc = db_exec(l, schema_parts[i], err)) < 0)
+			return rc;
+	schema_version(version);
+	snprintf(sql, sizeof(sql),
+		 "INSERT OR IGNORE INTO meta(key, value) VALUES"
+		 " ('schema', '%s'), ('lamport', '0')",
+		 version);
+	return db_exec(l, sql, err);
 }
 
 int ledger_open(struct ledger **out, const char *db_path,

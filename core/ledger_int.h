@@ -49,6 +49,48 @@ void txn_dispose(struct txn *t);
 int apply_txn(struct ledger *l, json_t *txn, const char *replica,
 	      uint64_t seq, struct facta_err *err);
 
+/* Applying operations (apply.c): the context of one operation. */
+struct applier {
+	struct ledger *l;
+	const char *replica;
+	uint64_t seq;
+	struct stamp st;
+	const char *opname;
+	struct facta_err *err;
+};
+
+struct op_handler {
+	const char *name; /* "invoice.finalize" */
+	int (*apply)(struct applier *a, const json_t *op);
+};
+
+/* A last-writer-wins field: key in the op's "fields" and column name. */
+enum ftype { F_TEXT, F_INT };
+struct field {
+	const char *key;
+	enum ftype type;
+};
+
+/*
+ * Writes each field of spec present in `fields` (a JSON object) to row id
+ * of table when the operation's stamp beats the field's recorded stamp.
+ * Handlers must be total and deterministic: the same operations in any
+ * order give the same rows.
+ */
+int apply_fields(struct applier *a, const char *table, const char *id,
+		 const struct field *spec, const json_t *fields);
+/* INSERT OR IGNORE a row with this id (other columns keep defaults). */
+int apply_ensure_row(struct applier *a, const char *table, const char *id);
+/* Runs sql with ?1 bound to id. */
+int apply_exec_id(struct applier *a, const char *sql, const char *id);
+/* *out = op[key] when it is a 32-character id, else an error. */
+int apply_require_id(const char **out, struct applier *a, const json_t *op,
+		     const char *key);
+/* Notes (not applies) an edit that reached a finalized invoice. */
+int apply_note_if_finalized(struct applier *a, const char *invoice_id);
+/* A malformed operation in the journal: FACTA_EINVALID naming where. */
+int apply_bad_op(struct applier *a, const char *why);
+
 /* SQLite helpers: error text "database: <what>: <sqlite message>". */
 int db_fail(struct ledger *l, struct facta_err *err, const char *what);
 int db_exec(struct ledger *l, const char *sql, struct facta_err *err);

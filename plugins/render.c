@@ -1,0 +1,239 @@
+/*
+ * render.c: document to PDF through a Lua house style (see render.h). Finds
+ * the style and language pack, opens the sandbox and the layout engine, and
+ * runs pack, style and page callbacks in one protected call.
+ */
+#include "core/compat.h"
+#include "core/buf.h"
+#include "core/document.h"
+#include "core/error.h"
+#include "plugins/api_int.h"
+#include "plugins/layout_int.h"
+#include "plugins/render.h"
+#include "plugins/sandbox_int.h"
+
+#include <lauxlib.h>
+#include <sys/stat.h>
+
+/* Largest style or language pack file read. */
+#define SOURCE_MAX ((size_t)1 << 20)
+
+struct render {
+	struct api api;
+	struct sandbox sb;
+	const char *lang_src;
+	size_t lang_len;
+	char lang_chunk[64];
+	const char *style_src;
+	size_t style_len;
+	char style_chunk[160];
+	char title[160];
+};
+
+static int valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n > 40)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		      s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+static int is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static const char *styles_dir(const struct render_opts *opts)
+{
+	const char *env = getenv("FACTA_STYLES_DIR");
+
+	if (opts && opts->styles_dir)
+		return opts->styles_dir;
+	if (env && *env)
+		return env;
+	if (is_dir(FACTA_STYLES_INSTALL_DIR))
+		return FACTA_STYLES_INSTALL_DIR;
+	return FACTA_STYLES_SOURCE_DIR;
+}
+
+static int read_file(struct buf *out, const char *path, const char *what,
+		     struct facta_err *err)
+{
+	char chunk[8192];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+	int ret = 0;
+
+	if (!f)
+		return err_set(
+		    err, errno == ENOENT ? FACTA_ENOTFOUND : FACTA_EIO,
+		    "cannot open %s '%s': %s", what, path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		ret = buf_add(out, chunk, n);
+		if (ret < 0) {
+			ret = ret == FACTA_ENOMEM
+				  ? err_nomem(err)
+				  : err_set(err, FACTA_EINVALID,
+					    "%s '%s' is too large", what, path);
+			goto cleanup;
+		}
+	}
+	if (ferror(f))
+		ret = err_set(err, FACTA_EIO, "cannot read %s '%s': %s", what,
+			      path, strerror(errno));
+cleanup:
+	fclose(f);
+	return ret;
+}
+
+static int run(lua_State *L)
+{
+	struct render *r = lua_touserdata(L, 1);
+	struct api *api = &r->api;
+	const char *kind = api->doc->kind ? api->doc->kind : "invoice";
+	int style;
+
+	sandbox_set_what(&r->sb, "language pack", r->lang_chunk);
+	sandbox_load(L, r->lang_src, r->lang_len, r->lang_chunk);
+	lua_call(L, 0, 1);
+	api_lang_install(L, api);
+
+	sandbox_set_what(&r->sb, "style", r->style_chunk);
+	sandbox_load(L, r->style_src, r->style_len, r->style_chunk);
+	lua_call(L, 0, 1);
+	if (!lua_istable(L, -1))
+		return luaL_error(L, "style '%s' must return a table",
+				  r->style_chunk);
+	style = lua_gettop(L);
+	if (lua_getfield(L, style, "texts") == LUA_TTABLE)
+		api->overrides_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	else
+		lua_pop(L, 1);
+	if (lua_getfield(L, style, "render") != LUA_TFUNCTION)
+		return luaL_error(L, "style '%s' has no render function",
+				  r->style_chunk);
+	api_push_doc(L, api);
+	api_push_page(L, api);
+	lua_call(L, 2, 0);
+	api_finish_pages(L, api);
+
+	lua_rawgeti(L, LUA_REGISTRYINDEX, api->texts_ref);
+	if (lua_getfield(L, -1, kind) == LUA_TSTRING)
+		snprintf(r->title, sizeof(r->title), "%s %s",
+			 lua_tostring(L, -1),
+			 api->doc->number ? api->doc->number : "");
+	return 0;
+}
+
+int render_pdf(struct buf *out, const struct doc *doc,
+	       const struct render_opts *opts, struct facta_err *err)
+{
+	static const struct render_opts none;
+	struct buf lang_src = BUF_INIT, style_src = BUF_INIT, pdf = BUF_INIT;
+	struct layout *lay = NULL;
+	struct render *r = NULL;
+	const char *dir, *lang, *name = NULL;
+	char path[1024];
+	int ret;
+
+	if (!opts)
+		opts = &none;
+	dir = styles_dir(opts);
+	lang = opts->lang ? opts->lang : doc->lang ? doc->lang : "nl";
+	r = calloc(1, sizeof(*r));
+	lay = calloc(1, sizeof(*lay));
+	if (!r || !lay) {
+		ret = err_nomem(err);
+		goto cleanup;
+	}
+	buf_init(&r->api.scratch, 4096);
+	buf_init(&lang_src, SOURCE_MAX);
+	buf_init(&style_src, SOURCE_MAX);
+
+	if (!valid_name(lang)) {
+		ret =
+		    err_set(err, FACTA_EINVALID, "invalid language '%s'", lang);
+		goto cleanup;
+	}
+	snprintf(path, sizeof(path), "%s/lang/%s.lua", dir, lang);
+	ret = read_file(&lang_src, path, "language pack", err);
+	if (ret < 0)
+		goto cleanup;
+	snprintf(r->lang_chunk, sizeof(r->lang_chunk), "%s.lua", lang);
+
+	if (opts->style_source) {
+		r->style_src = opts->style_source;
+		r->style_len = opts->style_source_len;
+		snprintf(r->style_chunk, sizeof(r->style_chunk), "%s",
+			 opts->style_chunk ? opts->style_chunk : "style.lua");
+	} else {
+		name = opts->style  ? opts->style
+		       : doc->style ? doc->style
+				    : "classic";
+		if (!valid_name(name)) {
+			ret = err_set(err, FACTA_EINVALID,
+				      "invalid style name '%s'", name);
+			goto cleanup;
+		}
+		snprintf(path, sizeof(path), "%s/%s.lua", dir, name);
+		ret = read_file(&style_src, path, "style", err);
+		if (ret < 0)
+			goto cleanup;
+		r->style_src = style_src.ptr;
+		r->style_len = style_src.len;
+		snprintf(r->style_chunk, sizeof(r->style_chunk), "%s.lua",
+			 name);
+	}
+	r->lang_src = lang_src.ptr;
+	r->lang_len = lang_src.len;
+
+	ret = layout_init(lay, opts->font_dir, err);
+	if (ret < 0)
+		goto cleanup;
+	ret = sandbox_open(&r->sb, opts->instruction_limit, opts->memory_limit,
+			   err);
+	if (ret < 0)
+		goto cleanup;
+	r->api.sb = &r->sb;
+	r->api.lay = lay;
+	r->api.doc = doc;
+	r->api.lang_ref = r->api.texts_ref = LUA_NOREF;
+	r->api.overrides_ref = r->api.page_ref = LUA_NOREF;
+	r->api.header_ref = r->api.footer_ref = LUA_NOREF;
+	ret = sandbox_run(&r->sb, run, r, err);
+	if (layout_pdf_failed(lay)) {
+		ret =
+		    err_set(err, FACTA_EPDF, "cannot render pdf: %s", lay->msg);
+		goto cleanup;
+	}
+	if (ret < 0)
+		goto cleanup;
+	ret = layout_finish(lay, &pdf, doc->date, r->title, "facta", err);
+	if (ret < 0)
+		goto cleanup;
+	ret = buf_add(out, pdf.ptr, pdf.len);
+	if (ret < 0)
+		ret = ret == FACTA_ENOMEM ? err_nomem(err)
+					  : err_set(err, ret, "pdf too large");
+cleanup:
+	if (r) {
+		sandbox_close(&r->sb);
+		buf_dispose(&r->api.scratch);
+	}
+	if (lay)
+		layout_dispose(lay);
+	free(lay);
+	free(r);
+	buf_dispose(&lang_src);
+	buf_dispose(&style_src);
+	buf_dispose(&pdf);
+	return ret;
+}
