@@ -95,29 +95,12 @@ static int parse(int32_t *out, const char *s, char *why, size_t cap)
 	return 0;
 }
 
-/* The input for a message: at most 32 bytes, control bytes shown as '?'. */
-static void quote(char *dst, size_t cap, const char *s)
-{
-	size_t n = 0, max = 32, len = strlen(s);
-
-	for (size_t i = 0; i < len && i < max && n + 1 < cap; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		dst[n++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-	}
-	if (len > max && n + 4 < cap) {
-		memcpy(dst + n, "...", 3);
-		n += 3;
-	}
-	dst[n] = '\0';
-}
-
 int date_parse(int32_t *out, const char *s, struct facta_err *err)
 {
 	char why[96], subject[48];
 
 	if (parse(out, s, why, sizeof(why)) < 0) {
-		quote(subject, sizeof(subject), s);
+		err_quote(subject, sizeof(subject), s, strlen(s));
 		return err_set(err, FACTA_EINVALID, "invalid date '%s': %s",
 			       subject, why);
 	}
@@ -155,7 +138,7 @@ int date_today(int32_t *out, struct facta_err *err)
 
 	if (pin && *pin) {
 		if (parse(out, pin, why, sizeof(why)) < 0) {
-			quote(subject, sizeof(subject), pin);
+			err_quote(subject, sizeof(subject), pin, strlen(pin));
 			return err_set(err, FACTA_EINVALID,
 				       "invalid date '%s' in FACTA_TODAY: %s",
 				       subject, why);

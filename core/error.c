@@ -31,6 +31,23 @@ void err_clear(struct facta_err *err)
 	err->msg[0] = '\0';
 }
 
+void err_quote(char *dst, size_t cap, const char *s, size_t len)
+{
+	size_t n = 0, max = 48;
+
+	for (size_t i = 0; i < len && i < max && n + 1 < cap; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		dst[n++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+	}
+	if (len > max && n + 4 < cap) {
+		memcpy(dst + n, "...", 3);
+		n += 3;
+	}
+	if (cap)
+		dst[n] = '\0';
+}
+
 int err_exit_status(int code)
 {
 	switch (code) {

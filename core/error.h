@@ -5,6 +5,8 @@
 #ifndef FACTA_ERROR_H
 #define FACTA_ERROR_H
 
+#include <stddef.h>
+
 /*
  * Every fallible function returns int: 0 on success or one of these negative
  * codes. Only failures that callers handle differently get their own code.
@@ -45,6 +47,12 @@ int err_nomem(struct facta_err *err);
 
 /* Resets to FACTA_OK with an empty message. err may be NULL. */
 void err_clear(struct facta_err *err);
+
+/*
+ * Copies input s (len bytes) into dst (cap bytes, NUL-terminated) for a
+ * message: at most 48 bytes, control bytes shown as '?', "..." when cut.
+ */
+void err_quote(char *dst, size_t cap, const char *s, size_t len);
 
 /* The process exit status the CLI uses for a code (documented in README). */
 int err_exit_status(int code);

@@ -91,23 +91,6 @@ static const struct num_rule amount_rule = {"amount", 2, 1,
 static const struct num_rule qty_rule = {"quantity", 3, 0,
 					 "write e.g. 1500 or 1,5"};
 
-/* The input for a message: at most 48 bytes, control bytes shown as '?'. */
-static void quote(char *dst, size_t cap, const char *s, size_t len)
-{
-	size_t n = 0, max = 48;
-
-	for (size_t i = 0; i < len && i < max && n + 1 < cap; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		dst[n++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-	}
-	if (len > max && n + 4 < cap) {
-		memcpy(dst + n, "...", 3);
-		n += 3;
-	}
-	dst[n] = '\0';
-}
-
 __attribute__((format(printf, 5, 6))) static int
 bad(struct facta_err *err, const struct num_rule *rule, const char *s,
     size_t len, const char *fmt, ...)
@@ -115,7 +98,7 @@ bad(struct facta_err *err, const struct num_rule *rule, const char *s,
 	char subject[64], why[160];
 	va_list ap;
 
-	quote(subject, sizeof(subject), s, len);
+	err_quote(subject, sizeof(subject), s, len);
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);

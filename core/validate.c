@@ -46,23 +46,6 @@ static int all_digits(const char *s, size_t n)
 	return 1;
 }
 
-/* The input for a message: at most 48 bytes, control bytes shown as '?'. */
-static void quote(char *dst, size_t cap, const char *s)
-{
-	size_t n = 0, max = 48, len = strlen(s);
-
-	for (size_t i = 0; i < len && i < max && n + 1 < cap; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		dst[n++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-	}
-	if (len > max && n + 4 < cap) {
-		memcpy(dst + n, "...", 3);
-		n += 3;
-	}
-	dst[n] = '\0';
-}
-
 /* Fails with "invalid WHAT 'S': WHY"; out is left empty. */
 __attribute__((format(printf, 5, 6))) static int
 bad(struct buf *out, struct facta_err *err, const char *what, const char *s,
@@ -72,7 +55,7 @@ bad(struct buf *out, struct facta_err *err, const char *what, const char *s,
 	va_list ap;
 
 	buf_reset(out);
-	quote(subject, sizeof(subject), s);
+	err_quote(subject, sizeof(subject), s, strlen(s));
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
