@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "core/buf.h"
 #include "core/date.h"
+#include "core/journal.h"
 #include "core/ledger.h"
 #include "sync/repo.h"
 
@@ -62,7 +63,8 @@ cleanup:
 	return rc;
 }
 
-static int read_replica(char out[33], const char *dir, struct facta_err *err)
+static int read_replica(char out[33], const char *dir, int has_journal,
+			struct facta_err *err)
 {
 	struct buf path = BUF_INIT;
 	char line[64];
@@ -72,7 +74,18 @@ static int read_replica(char out[33], const char *dir, struct facta_err *err)
 	if ((rc = path_join(&path, dir, ".facta/replica", err)) < 0)
 		return rc;
 	if (!(f = fopen(path.ptr, "r")) && errno == ENOENT) {
-		/* A repository copied in without facta: give it a device id. */
+		/*
+		 * A facta journal copied in with plain git gets a device id;
+		 * any other git repository is not an account.
+		 */
+		if (!has_journal) {
+			rc = err_set(err, FACTA_ENOTFOUND,
+				     "'%s' is not a facta account (no .facta);"
+				     " run 'facta init DIR' or 'facta clone URL"
+				     " DIR'",
+				     dir);
+			goto cleanup;
+		}
 		if ((rc = account_setup_device(dir, err)) < 0)
 			goto cleanup;
 		f = fopen(path.ptr, "r");
@@ -128,6 +141,84 @@ cleanup:
 	return rc;
 }
 
+/* Writes the replica id through a temporary file, so a kill keeps one. */
+static int write_replica(const char *dir, const char *id,
+			 struct facta_err *err)
+{
+	struct buf tmp = BUF_INIT, path = BUF_INIT;
+	FILE *f = NULL;
+	int rc;
+
+	if ((rc = path_join(&tmp, dir, ".facta/replica.new", err)) < 0 ||
+	    (rc = path_join(&path, dir, ".facta/replica", err)) < 0)
+		goto cleanup;
+	if (!(f = fopen(tmp.ptr, "w")) || fprintf(f, "%s\n", id) < 0 ||
+	    fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		rc = err_set(err, FACTA_EIO, "cannot write '%s': %s", tmp.ptr,
+			     strerror(errno));
+		goto cleanup;
+	}
+	fclose(f);
+	f = NULL;
+	if (rename(tmp.ptr, path.ptr) < 0) {
+		rc = err_set(err, FACTA_EIO, "cannot write '%s': %s", path.ptr,
+			     strerror(errno));
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	if (f)
+		fclose(f);
+	buf_dispose(&tmp);
+	buf_dispose(&path);
+	return rc;
+}
+
+int account_mark_readonly(const char *dir, struct facta_err *err)
+{
+	struct buf path = BUF_INIT;
+	FILE *f = NULL;
+	int rc = 0;
+
+	if ((rc = path_join(&path, dir, ".facta/readonly", err)) < 0)
+		return rc;
+	if (!(f = fopen(path.ptr, "w")) ||
+	    fputs("a read-only clone: it never writes nor pushes\n", f) < 0 ||
+	    fclose(f) != 0)
+		rc = err_set(err, FACTA_EIO, "cannot write '%s': %s", path.ptr,
+			     strerror(errno));
+	else
+		f = NULL;
+	if (f)
+		fclose(f);
+	buf_dispose(&path);
+	return rc;
+}
+
+static int check_readonly(struct account *a, struct facta_err *err)
+{
+	struct buf path = BUF_INIT, why = BUF_INIT;
+	struct stat st;
+	int rc = 0;
+
+	if ((rc = path_join(&path, a->dir, ".facta/readonly", err)) < 0)
+		return rc;
+	if (stat(path.ptr, &st) == 0) {
+		a->readonly = 1;
+		repo_set_readonly(a->repo, true);
+		if (buf_addf(&why,
+			     "account '%s' is a read-only clone: it cannot be "
+			     "changed here (clone it without --read-only to "
+			     "work in it)",
+			     a->dir) < 0 ||
+		    ledger_set_readonly(a->ledger, why.ptr) < 0)
+			rc = err_nomem(err);
+	}
+	buf_dispose(&path);
+	buf_dispose(&why);
+	return rc;
+}
+
 static const char *author(void)
 {
 	const char *a = getenv("FACTA_AUTHOR");
@@ -135,6 +226,27 @@ static const char *author(void)
 	if (!a || !*a)
 		a = getenv("USER");
 	return a && *a ? a : "facta";
+}
+
+static int count_chain(void *payload, const char *replica, uint64_t length,
+		       struct facta_err *err)
+{
+	(void)replica;
+	(void)length;
+	(void)err;
+	++*(size_t *)payload;
+	return 0;
+}
+
+/* Does the repository hold a facta journal (any chain)? */
+static int has_chains(struct repo *r)
+{
+	const struct journal *j = repo_journal(r);
+	struct facta_err ignored = { 0 };
+	size_t n = 0;
+
+	j->replicas(j->self, count_chain, &n, &ignored);
+	return n > 0;
 }
 
 int account_open(struct account *a, struct facta_err *err)
@@ -147,13 +259,39 @@ int account_open(struct account *a, struct facta_err *err)
 	if (!(a->dir = strdup(cli_account_dir)))
 		return err_nomem(err);
 	if ((rc = repo_open(&a->repo, a->dir, err)) < 0 ||
-	    (rc = read_replica(a->replica, a->dir, err)) < 0 ||
+	    (rc = read_replica(a->replica, a->dir, has_chains(a->repo),
+			       err)) < 0 ||
 	    (rc = take_lock(a, err)) < 0 ||
+	    (rc = repo_clean_locks(a->repo, &a->stale_locks, err)) < 0 ||
 	    (rc = path_join(&path, a->dir, ".facta/view.db", err)) < 0 ||
 	    (rc = ledger_open(&a->ledger, path.ptr, repo_journal(a->repo),
 			      a->replica, author(), err)) < 0 ||
+	    (rc = check_readonly(a, err)) < 0 ||
 	    (rc = ledger_catch_up(a->ledger, NULL, err)) < 0)
 		account_close(a);
+	buf_dispose(&path);
+	return rc;
+}
+
+int account_new_replica(struct account *a, struct facta_err *err)
+{
+	struct buf path = BUF_INIT;
+	char id[33];
+	int rc;
+
+	if ((rc = ledger_new_id(id, err)) < 0 ||
+	    (rc = write_replica(a->dir, id, err)) < 0 ||
+	    (rc = path_join(&path, a->dir, ".facta/view.db", err)) < 0)
+		goto cleanup;
+	memcpy(a->replica, id, sizeof(id));
+	ledger_close(a->ledger);
+	a->ledger = NULL;
+	if ((rc = ledger_open(&a->ledger, path.ptr, repo_journal(a->repo),
+			      a->replica, author(), err)) < 0 ||
+	    (rc = check_readonly(a, err)) < 0)
+		goto cleanup;
+	rc = ledger_catch_up(a->ledger, NULL, err);
+cleanup:
 	buf_dispose(&path);
 	return rc;
 }

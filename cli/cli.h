@@ -20,6 +20,8 @@ struct account {
 	struct ledger *ledger;
 	char replica[33];
 	int lock_fd;
+	int readonly;	      /* a read-only clone (.facta/readonly) */
+	unsigned stale_locks; /* stale git lock files removed on open */
 };
 
 /* The account directory: -A, else $FACTA_ACCOUNT, else ".". */
@@ -34,6 +36,23 @@ void account_close(struct account *a);
 
 /* Creates dir/.facta with a new replica id and an empty view. */
 int account_setup_device(const char *dir, struct facta_err *err);
+
+/* Marks dir a read-only clone: every write is refused, nothing is pushed. */
+int account_mark_readonly(const char *dir, struct facta_err *err);
+
+/*
+ * Gives the open account a fresh replica id (its copy of the old one is an
+ * old backup) and reopens the view under it.
+ */
+int account_new_replica(struct account *a, struct facta_err *err);
+
+/*
+ * Finalizes REF with the right numbering authority: the numbering remote
+ * (compare-and-swap), else this device's offline series, else refuses; an
+ * account without remotes numbers locally.
+ */
+int cli_finalize(char **number, struct account *a, const char *ref,
+		 struct facta_err *err);
 
 /* The folder of built-in styles and language packs. */
 const char *cli_styles_dir(void);
@@ -77,14 +96,43 @@ void cli_cell(const char *s, size_t width);
 /* Prints s right-aligned in width columns, then a space. */
 void cli_cell_right(const char *s, size_t width);
 
+/*
+ * Writes data to the file the user named: atomically for regular files
+ * (also through a symlink), directly into devices and pipes, "-" is stdout.
+ */
+int cli_write_output(const char *path, const char *data, size_t len,
+		     struct facta_err *err);
+
 int cmd_init(int argc, char **argv);
 int cmd_company(int argc, char **argv);
 int cmd_relation(int argc, char **argv);
 int cmd_invoice(int argc, char **argv);
+int cmd_quote(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_remote(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
 int cmd_clone(int argc, char **argv);
 int cmd_rebuild(int argc, char **argv);
 int cmd_debug(int argc, char **argv);
+int cmd_kvk(int argc, char **argv);
+int cmd_vat(int argc, char **argv);
+int cmd_periodic(int argc, char **argv);
+int cmd_device(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
+int cmd_style(int argc, char **argv);
+
+struct buf;
+struct doc;
+/*
+ * Renders doc to PDF bytes (appended to pdf) in its house style: style
+ * (--style) if given, else the document's, the relation's preference
+ * (relation_number > 0), the account default, else "classic"; a style
+ * stored in the account wins over a built-in one of the same name. Fills
+ * doc's unset style options from the account. l may be NULL (no account:
+ * built-in styles only). lang overrides the document's language.
+ */
+int cli_render_doc(struct buf *pdf, struct doc *doc, struct ledger *l,
+		   int64_t relation_number, const char *style,
+		   const char *lang, struct facta_err *err);
 
 #endif

@@ -13,12 +13,20 @@ static const char help[] =
 	"                         [--city C] [--country CC] [--kvk K] [--vat V]\n"
 	"                         [--iban I] [--bic B] [--email E] [--phone T]\n"
 	"                         [--payment-term DAYS] [--number-format F]\n"
-	"                         [--lang nl|en|de]\n"
+	"                         [--lang nl|en|de] [--credit-number-format F]\n"
+	"                         [--style NAME] [--logo ASSET]\n"
+	"                         [--prices excl|incl|none] [--colour #rrggbb]\n"
+	"                         [--paper A4|Letter]\n"
 	"       facta company show [--json]\n"
 	"\n"
 	"The company details appear as the seller on every document. KvK is 8\n"
 	"digits, --vat the btw-id (NL123456789B01), --iban is checked. The number\n"
 	"format has one counter and an optional year: {YYYY}-{NNNN} (default).\n"
+	"Credit notes use --credit-number-format (e.g. C{YYYY}-{NNNN}), a series\n"
+	"of their own, or the invoice series when it is not set.\n"
+	"--style is the house style of every document that names none (see\n"
+	"'facta style'), --logo an image added with 'facta style add-asset';\n"
+	"--prices, --colour and --paper are the documents' style options.\n"
 	"An empty value (--phone '') clears a field.\n";
 
 static const struct field_map company_map[] = {
@@ -35,7 +43,13 @@ static const struct field_map company_map[] = {
 	{ "phone", "phone" },
 	{ "payment-term", "payment_term_days" },
 	{ "number-format", "number_format" },
+	{ "credit-number-format", "credit_number_format" },
 	{ "lang", "lang" },
+	{ "style", "style" },
+	{ "logo", "logo" },
+	{ "prices", "prices" },
+	{ "colour", "colour" },
+	{ "paper", "paper" },
 	{ NULL, NULL },
 };
 
@@ -109,6 +123,11 @@ static int show(int argc, char **argv)
 		line("payment term", term);
 		line("number format", c->number_format);
 		line("language", c->lang);
+		line("style", c->style);
+		line("logo", c->logo);
+		line("prices", c->prices);
+		line("colour", c->colour);
+		line("paper", c->paper);
 	}
 	buf_dispose(&out);
 	company_free(c);

@@ -24,12 +24,28 @@ static const char help[] =
 	"       facta invoice pay REF --amount AMOUNT [--date YYYY-MM-DD]\n"
 	"                         [--method M] [--reference R]\n"
 	"       facta invoice pdf REF [-o FILE] [--style NAME] [--lang nl|en]\n"
+	"       facta invoice set REF [--vat-treatment T] [--prices incl|excl]\n"
+	"                         [--discount PCT] [--show-vat excl|incl|none]\n"
+	"                         [--intro TEXT] [--closing TEXT] [--notes TEXT]\n"
+	"                         [--reference TEXT]\n"
+	"       facta invoice credit NUMBER [--lines 1,3 | --amount AMOUNT\n"
+	"                         [--vat RATE] [--desc TEXT]] [--date D]\n"
+	"                         [--reason TEXT]\n"
+	"       facta invoice remind NUMBER [--level 1|2] [--date D] [-o FILE]\n"
+	"                         [--style NAME] [--lang nl|en]\n"
 	"\n"
 	"REF is an invoice number (2026-0001) or a draft's id (or its first 4+\n"
 	"characters). 'new' prints the draft's id and 'finalize' the number,\n"
 	"alone on stdout. Amounts: 12,50 or 12.50 or 1.234,56; prices exclude\n"
-	"VAT. Quantities take up to 3 decimals (1,5). Status 'overdue' is judged\n"
-	"against today (FACTA_TODAY=YYYY-MM-DD pins it).\n";
+	"VAT unless the draft says --prices incl. Quantities take up to 3\n"
+	"decimals (1,5). add-line also takes --discount PCT (line discount).\n"
+	"VAT treatments: standard (21/9/0 % per line), exempt, reverse_nl\n"
+	"(btw verlegd), eu_services, eu_goods, export, kor; a new draft takes\n"
+	"the relation's default. Status: draft, open, partially_paid, paid,\n"
+	"overdue (judged against today; FACTA_TODAY=YYYY-MM-DD pins it),\n"
+	"credited; credit notes are 'issued'. 'credit' makes and finalizes a\n"
+	"credit note (all lines, chosen lines, or an amount incl. VAT) and\n"
+	"prints its number; 'remind' writes a reminder PDF (first, then second).\n";
 
 static int parse_date_opt(int32_t *out, const char *s, struct facta_err *err)
 {
@@ -71,29 +87,48 @@ static int cmd_new(int argc, char **argv)
 	return 0;
 }
 
+/* A VAT rate in percent: 21, 9, 0 (and the historic 19 and 6). */
 static int parse_vat(int64_t *out, const char *s)
 {
-	if (!strcmp(s, "21") || !strcmp(s, "21%"))
-		*out = 2100;
-	else if (!strcmp(s, "9") || !strcmp(s, "9%"))
-		*out = 900;
-	else if (!strcmp(s, "0") || !strcmp(s, "0%"))
-		*out = 0;
-	else
-		return -1;
-	return 0;
+	static const char *const rates[] = { "21", "9", "0", "19", "6" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(rates); i++) {
+		size_t n = strlen(rates[i]);
+
+		if (!strncmp(s, rates[i], n) && (!s[n] || !strcmp(s + n, "%"))) {
+			*out = (int64_t)(s[0] - '0') * (n == 2 ? 1000 : 100) +
+			       (n == 2 ? (s[1] - '0') * 100 : 0);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* A percentage with up to 2 decimals ("10", "12,5") in basis points. */
+static int parse_percent(int64_t *out, const char *s, struct facta_err *err)
+{
+	size_t n = strlen(s);
+
+	if (n && s[n - 1] == '%')
+		n--;
+	if (!n || strchr("0123456789", s[0]) == NULL)
+		return err_set(err, FACTA_EINVALID,
+			       "invalid percentage '%s': give e.g. 10 or 12,5",
+			       s);
+	return money_parse(out, s, n, err);
 }
 
 static int cmd_add_line(int argc, char **argv)
 {
 	struct facta_err err = { 0 };
 	const char *desc = NULL, *qty = NULL, *price = NULL, *vat = NULL,
-		   *unit = NULL, *pos[1];
+		   *unit = NULL, *discount = NULL, *pos[1];
 	const struct opt opts[] = { { "desc", 0, 1, &desc, NULL },
 				    { "qty", 0, 1, &qty, NULL },
 				    { "price", 0, 1, &price, NULL },
 				    { "vat", 0, 1, &vat, NULL },
 				    { "unit", 0, 1, &unit, NULL },
+				    { "discount", 0, 1, &discount, NULL },
 				    { NULL, 0, 0, NULL, NULL } };
 	struct line_input in = { 0 };
 	struct account a;
@@ -109,7 +144,8 @@ static int cmd_add_line(int argc, char **argv)
 		return cli_usage("invoice add-line",
 				 "give --desc, --qty, --price and --vat");
 	if (qty_parse(&in.qty_milli, qty, strlen(qty), &err) < 0 ||
-	    money_parse(&in.unit_price_cents, price, strlen(price), &err) < 0)
+	    money_parse(&in.unit_price_cents, price, strlen(price), &err) < 0 ||
+	    (discount && parse_percent(&in.discount_bp, discount, &err) < 0))
 		return cli_fail(&err);
 	if (parse_vat(&in.vat_rate_bp, vat) < 0) {
 		fprintf(stderr, "facta: invalid VAT rate '%s': use 21, 9 or 0\n",
@@ -144,7 +180,7 @@ static int cmd_finalize(int argc, char **argv)
 		return cli_usage("invoice finalize", "give the draft's id");
 	if (account_open(&a, &err) < 0)
 		return cli_fail(&err);
-	rc = invoice_finalize(&number, a.ledger, pos[0], NULL, &err);
+	rc = cli_finalize(&number, &a, pos[0], &err);
 	account_close(&a);
 	if (rc < 0)
 		return cli_fail(&err);
@@ -168,9 +204,20 @@ static void print_invoice(const struct invoice *inv)
 
 	date_format(due, inv->due_date);
 	if (inv->number)
-		printf("invoice %s (%s)\n", inv->number, inv->status);
+		printf("%s %s (%s)\n",
+		       strcmp(inv->kind, "credit_note") ? "invoice"
+							: "credit note",
+		       inv->number, inv->status);
 	else
 		printf("draft %s\n", inv->id);
+	if (d->related_number)
+		printf("%-9s %s (%s)\n",
+		       strcmp(inv->kind, "credit_note") ? "quote" : "credits",
+		       d->related_number, d->related_date);
+	if (d->vat_treatment && strcmp(d->vat_treatment, "standard"))
+		printf("VAT       %s\n", d->vat_treatment);
+	if (d->prices_incl)
+		printf("prices    incl. VAT\n");
 	printf("date      %s\n", d->date);
 	printf("due       %s\n", due);
 	printf("customer  %s (relation %" PRId64 ")\n",
@@ -194,7 +241,16 @@ static void print_invoice(const struct invoice *inv)
 		printf("\n");
 	}
 	printf("\n");
-	printf("%-28s %s\n", "subtotal", money(&m, d->total_excl_cents));
+	printf("%-28s %s\n", "lines", money(&m, d->lines_cents));
+	if (d->discount_cents) {
+		char label[40];
+
+		snprintf(label, sizeof(label), "discount %" PRId64 ",%02" PRId64
+			 "%%", d->discount_bp / 100, d->discount_bp % 100);
+		printf("%-28s %s\n", label, money(&m, -d->discount_cents));
+	}
+	printf("%-28s %s\n", "subtotal excl. VAT",
+	       money(&m, d->total_excl_cents));
 	for (size_t i = 0; i < d->nvat; i++) {
 		char label[64];
 		struct buf base = BUF_INIT;
@@ -206,7 +262,9 @@ static void print_invoice(const struct invoice *inv)
 		buf_dispose(&base);
 	}
 	printf("%-28s %s\n", "total", money(&m, d->total_incl_cents));
-	if (inv->number) {
+	if (d->credited_cents)
+		printf("%-28s %s\n", "credited", money(&m, d->credited_cents));
+	if (inv->number && strcmp(inv->kind, "credit_note")) {
 		printf("%-28s %s\n", "paid", money(&m, d->paid_cents));
 		printf("%-28s %s\n", "open", money(&m, d->open_cents));
 	}
@@ -281,7 +339,7 @@ static int cmd_list(int argc, char **argv)
 		cli_cell("NUMBER", 12);
 		cli_cell("DATE", 10);
 		cli_cell("DUE", 10);
-		cli_cell("STATUS", 8);
+		cli_cell("STATUS", 14);
 		cli_cell("CUSTOMER", 24);
 		cli_cell_right("TOTAL", 12);
 		cli_cell_right("OPEN", 12);
@@ -295,7 +353,7 @@ static int cmd_list(int argc, char **argv)
 			cli_cell(inv->number ? inv->number : draft, 12);
 			cli_cell(inv->doc->date, 10);
 			cli_cell(due, 10);
-			cli_cell(inv->status, 8);
+			cli_cell(inv->status, 14);
 			cli_cell(inv->doc->customer.name, 24);
 			cli_cell_right(money(&m, inv->doc->total_incl_cents), 12);
 			cli_cell_right(inv->number
@@ -353,37 +411,10 @@ static int cmd_pay(int argc, char **argv)
 	return 0;
 }
 
-/* Writes data to path through a temporary file, so no half PDF is left. */
 static int write_file(const char *path, const char *data, size_t len,
 		      struct facta_err *err)
 {
-	struct buf tmp = BUF_INIT;
-	FILE *f;
-	int rc = 0;
-
-	if (buf_addf(&tmp, "%s.tmp%ld", path, (long)getpid()) < 0)
-		return err_nomem(err);
-	if (!(f = fopen(tmp.ptr, "wb"))) {
-		rc = err_set(err, FACTA_EIO, "cannot write '%s': %s", path,
-			     strerror(errno));
-		goto cleanup;
-	}
-	if (fwrite(data, 1, len, f) != len || fflush(f) != 0) {
-		rc = err_set(err, FACTA_EIO, "cannot write '%s': %s", path,
-			     strerror(errno));
-		fclose(f);
-		unlink(tmp.ptr);
-		goto cleanup;
-	}
-	fclose(f);
-	if (rename(tmp.ptr, path) < 0) {
-		rc = err_set(err, FACTA_EIO, "cannot write '%s': %s", path,
-			     strerror(errno));
-		unlink(tmp.ptr);
-	}
-cleanup:
-	buf_dispose(&tmp);
-	return rc;
+	return cli_write_output(path, data, len, err);
 }
 
 static int cmd_pdf(int argc, char **argv)
@@ -394,7 +425,6 @@ static int cmd_pdf(int argc, char **argv)
 				    { "style", 0, 1, &style, NULL },
 				    { "lang", 0, 1, &lang, NULL },
 				    { NULL, 0, 0, NULL, NULL } };
-	struct render_opts ro = { 0 };
 	struct invoice *inv = NULL;
 	struct buf pdf = BUF_INIT, name = BUF_INIT;
 	struct account a;
@@ -413,13 +443,12 @@ static int cmd_pdf(int argc, char **argv)
 	if (cli_today(&today, &err) < 0 || account_open(&a, &err) < 0)
 		return cli_fail(&err);
 	rc = invoice_load(&inv, a.ledger, pos[0], today, &err);
+	/* The account stays open: its styles, defaults and logo are used. */
+	if (rc == 0)
+		rc = cli_render_doc(&pdf, inv->doc, a.ledger,
+				    inv->relation_number, style, lang, &err);
 	account_close(&a);
 	if (rc < 0)
-		return cli_fail(&err);
-	ro.styles_dir = cli_styles_dir();
-	ro.style = style;
-	ro.lang = lang;
-	if ((rc = render_pdf(&pdf, inv->doc, &ro, &err)) < 0)
 		goto cleanup;
 	if (!out) {
 		if (inv->number)
@@ -430,11 +459,200 @@ static int cmd_pdf(int argc, char **argv)
 	}
 	if ((rc = write_file(out, pdf.ptr, pdf.len, &err)) < 0)
 		goto cleanup;
-	printf("%s\n", out);
+	if (strcmp(out, "-"))
+		printf("%s\n", out);
 cleanup:
 	buf_dispose(&pdf);
 	buf_dispose(&name);
 	invoice_free(inv);
+	return rc < 0 ? cli_fail(&err) : 0;
+}
+
+static int cmd_set(int argc, char **argv)
+{
+	struct facta_err err = { 0 };
+	const char *treatment = NULL, *prices = NULL, *discount = NULL,
+		   *pos[1];
+	struct invoice_terms in = INVOICE_TERMS_KEEP;
+	const struct opt opts[] = {
+		{ "vat-treatment", 0, 1, &treatment, NULL },
+		{ "prices", 0, 1, &prices, NULL },
+		{ "discount", 0, 1, &discount, NULL },
+		{ "show-vat", 0, 1, &in.show_vat, NULL },
+		{ "intro", 0, 1, &in.intro, NULL },
+		{ "closing", 0, 1, &in.closing, NULL },
+		{ "notes", 0, 1, &in.notes, NULL },
+		{ "reference", 0, 1, &in.reference, NULL },
+		{ NULL, 0, 0, NULL, NULL }
+	};
+	struct account a;
+	size_t npos;
+	int rc;
+
+	if ((rc = args_parse(argc, argv, opts, pos, 1, &npos, "invoice set",
+			     help)))
+		return rc > 0 ? 0 : 2;
+	if (npos != 1)
+		return cli_usage("invoice set", "give the draft's id");
+	in.treatment = treatment;
+	if (prices && strcmp(prices, "incl") && strcmp(prices, "excl"))
+		return cli_usage("invoice set", "--prices is incl or excl");
+	if (prices)
+		in.prices_incl = !strcmp(prices, "incl");
+	if (discount && parse_percent(&in.discount_bp, discount, &err) < 0)
+		return cli_fail(&err);
+	if (account_open(&a, &err) < 0)
+		return cli_fail(&err);
+	rc = invoice_set_terms(a.ledger, pos[0], &in, &err);
+	account_close(&a);
+	return rc < 0 ? cli_fail(&err) : 0;
+}
+
+/* "1,3,4" into positions; -1 after printing an error. */
+static int parse_positions(size_t *out, size_t cap, size_t *n, const char *s)
+{
+	const char *p = s;
+
+	*n = 0;
+	while (*p) {
+		size_t v = 0, digits = 0;
+
+		while (*p >= '0' && *p <= '9' && digits < 6) {
+			v = v * 10 + (size_t)(*p++ - '0');
+			digits++;
+		}
+		if (!digits || v == 0 || *n == cap || (*p && *p != ','))
+			goto bad;
+		out[(*n)++] = v;
+		if (*p == ',' && !*++p)
+			goto bad;
+	}
+	if (*n)
+		return 0;
+bad:
+	fprintf(stderr,
+		"facta: invalid line list '%s': give line numbers like 1,3\n",
+		s);
+	return -1;
+}
+
+static int cmd_credit(int argc, char **argv)
+{
+	struct facta_err err = { 0 };
+	const char *lines = NULL, *amount = NULL, *vat = NULL, *date = NULL,
+		   *desc = NULL, *reason = NULL, *pos[1];
+	const struct opt opts[] = { { "lines", 0, 1, &lines, NULL },
+				    { "amount", 0, 1, &amount, NULL },
+				    { "vat", 0, 1, &vat, NULL },
+				    { "date", 0, 1, &date, NULL },
+				    { "desc", 0, 1, &desc, NULL },
+				    { "reason", 0, 1, &reason, NULL },
+				    { NULL, 0, 0, NULL, NULL } };
+	struct credit_input in = { 0 };
+	size_t positions[256];
+	struct account a;
+	char *number = NULL;
+	size_t npos;
+	int rc;
+
+	if ((rc = args_parse(argc, argv, opts, pos, 1, &npos, "invoice credit",
+			     help)))
+		return rc > 0 ? 0 : 2;
+	if (npos != 1)
+		return cli_usage("invoice credit", "give the invoice number");
+	if (lines && amount)
+		return cli_usage("invoice credit",
+				 "give --lines or --amount, not both");
+	in.vat_rate_bp = -1;
+	in.description = desc;
+	in.notes = reason;
+	if (lines) {
+		if (parse_positions(positions, ARRAY_SIZE(positions),
+				    &in.nlines, lines) < 0)
+			return 2;
+		in.lines = positions;
+	}
+	if (amount &&
+	    money_parse(&in.amount_cents, amount, strlen(amount), &err) < 0)
+		return cli_fail(&err);
+	if (amount && in.amount_cents <= 0) {
+		fprintf(stderr, "facta: the amount to credit must be more"
+				" than 0\n");
+		return 2;
+	}
+	if (vat && parse_vat(&in.vat_rate_bp, vat) < 0) {
+		fprintf(stderr, "facta: invalid VAT rate '%s': use 21, 9 or 0\n",
+			vat);
+		return 2;
+	}
+	if (parse_date_opt(&in.date, date, &err) < 0 ||
+	    account_open(&a, &err) < 0)
+		return cli_fail(&err);
+	rc = invoice_credit(&number, a.ledger, pos[0], &in, NULL, &err);
+	account_close(&a);
+	if (rc < 0)
+		return cli_fail(&err);
+	printf("%s\n", number);
+	free(number);
+	return 0;
+}
+
+static int cmd_remind(int argc, char **argv)
+{
+	struct facta_err err = { 0 };
+	const char *level = NULL, *date = NULL, *out = NULL, *style = NULL,
+		   *lang = NULL, *pos[1];
+	const struct opt opts[] = { { "level", 0, 1, &level, NULL },
+				    { "date", 0, 1, &date, NULL },
+				    { "output", 'o', 1, &out, NULL },
+				    { "style", 0, 1, &style, NULL },
+				    { "lang", 0, 1, &lang, NULL },
+				    { NULL, 0, 0, NULL, NULL } };
+	struct render_opts ro = { 0 };
+	struct doc *doc = NULL;
+	struct buf pdf = BUF_INIT, name = BUF_INIT;
+	struct account a;
+	size_t npos;
+	int32_t d, today;
+	int lv = 0, rc;
+
+	if ((rc = args_parse(argc, argv, opts, pos, 1, &npos, "invoice remind",
+			     help)))
+		return rc > 0 ? 0 : 2;
+	if (npos != 1)
+		return cli_usage("invoice remind", "give the invoice number");
+	if (level && strcmp(level, "1") && strcmp(level, "2"))
+		return cli_usage("invoice remind", "--level is 1 or 2");
+	if (level)
+		lv = level[0] - '0';
+	if (lang && strcmp(lang, "nl") && strcmp(lang, "en") &&
+	    strcmp(lang, "de"))
+		return cli_usage("invoice remind", "unknown language '%s'", lang);
+	if (cli_today(&today, &err) < 0 || parse_date_opt(&d, date, &err) < 0)
+		return cli_fail(&err);
+	ro.styles_dir = cli_styles_dir();
+	ro.style = style;
+	ro.lang = lang;
+	if (account_open(&a, &err) < 0)
+		return cli_fail(&err);
+	/* Render before the reminder is recorded: a style error records none. */
+	rc = invoice_remind(&doc, a.ledger, pos[0], lv, d, today, &err);
+	account_close(&a);
+	if (rc < 0 || (rc = render_pdf(&pdf, doc, &ro, &err)) < 0)
+		goto cleanup;
+	if (!out) {
+		buf_addf(&name, "%s-reminder-%d.pdf", doc->related_number,
+			 doc->reminder_level);
+		out = name.ptr;
+	}
+	if ((rc = write_file(out, pdf.ptr, pdf.len, &err)) < 0)
+		goto cleanup;
+	if (strcmp(out, "-"))
+		printf("%s\n", out);
+cleanup:
+	buf_dispose(&pdf);
+	buf_dispose(&name);
+	doc_free(doc);
 	return rc < 0 ? cli_fail(&err) : 0;
 }
 
@@ -447,7 +665,8 @@ int cmd_invoice(int argc, char **argv)
 		{ "new", cmd_new },	      { "add-line", cmd_add_line },
 		{ "finalize", cmd_finalize }, { "show", cmd_show },
 		{ "list", cmd_list },	      { "pay", cmd_pay },
-		{ "pdf", cmd_pdf },
+		{ "pdf", cmd_pdf },	      { "set", cmd_set },
+		{ "credit", cmd_credit },     { "remind", cmd_remind },
 	};
 
 	for (size_t i = 0; argc >= 1 && i < ARRAY_SIZE(verbs); i++)
@@ -458,5 +677,6 @@ int cmd_invoice(int argc, char **argv)
 		return 0;
 	}
 	return cli_usage("invoice",
-			 "use new, add-line, finalize, show, list, pay or pdf");
+			 "use new, add-line, set, finalize, show, list, pay,"
+			 " pdf, credit or remind");
 }

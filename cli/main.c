@@ -15,14 +15,23 @@ static const char usage[] =
 	"  clone URL DIR             copy an account from a remote into DIR\n"
 	"  company set|show          the seller's details\n"
 	"Relations:\n"
-	"  relation add|edit|show|list\n"
+	"  relation add|edit|show|list|remove|contact|note|import|export|refresh\n"
+	"  kvk search|config         look companies up at the KvK\n"
+	"  vat check|config          check a btw-id with VIES\n"
 	"Invoices:\n"
-	"  invoice new|add-line|finalize|show|list|pay|pdf\n"
+	"  invoice new|add-line|set|finalize|show|list|pay|pdf|credit|remind\n"
+	"  quote new|add-line|edit|show|list|pdf|send|accept|reject|invoice\n"
+	"  report vat|revenue         VAT return boxes, revenue per relation\n"
+	"  periodic new|edit|add-line|show|list|activate|deactivate|preview|run\n"
+	"Styles:\n"
+	"  style list|new|check|preview|add|remove|add-asset|remove-asset\n"
 	"Sync:\n"
-	"  remote add|list           remotes (a path or file:// bare repository)\n"
-	"  sync [REMOTE]             exchange journals with the remotes\n"
+	"  remote add|list|remove    remotes (path, file://, git://, http(s)://, ssh)\n"
+	"  sync [REMOTE] [--json]    exchange journals with the remotes\n"
+	"  device show|set           this device (offline invoice series)\n"
 	"Maintenance:\n"
 	"  rebuild                   rebuild the view from the journal\n"
+	"  doctor                    check series, journals, view, locks\n"
 	"  debug digest              print the hash of the view\n"
 	"\n"
 	"-A DIR (or FACTA_ACCOUNT) picks the account; otherwise the current\n"
@@ -38,9 +47,13 @@ struct command {
 static const struct command commands[] = {
 	{ "init", cmd_init },	      { "company", cmd_company },
 	{ "relation", cmd_relation }, { "invoice", cmd_invoice },
+	{ "quote", cmd_quote },	      { "report", cmd_report },
 	{ "remote", cmd_remote },     { "sync", cmd_sync },
 	{ "clone", cmd_clone },	      { "rebuild", cmd_rebuild },
-	{ "debug", cmd_debug },
+	{ "periodic", cmd_periodic },
+	{ "kvk", cmd_kvk },	      { "vat", cmd_vat },
+	{ "debug", cmd_debug },	      { "device", cmd_device },
+	{ "doctor", cmd_doctor },     { "style", cmd_style },
 };
 
 int main(int argc, char **argv)

@@ -16,26 +16,27 @@ static const struct field company_fields[] = {
 	{ "bic", F_TEXT },     { "email", F_TEXT },
 	{ "phone", F_TEXT },   { "payment_term_days", F_INT },
 	{ "number_format", F_TEXT }, { "lang", F_TEXT },
+	{ "credit_number_format", F_TEXT },
+	{ "style", F_TEXT }, { "logo", F_TEXT }, { "prices", F_TEXT },
+	{ "colour", F_TEXT }, { "paper", F_TEXT },
 	{ NULL, F_TEXT }
-};
-
-static const struct field relation_fields[] = {
-	{ "number", F_INT },   { "name", F_TEXT },    { "address", F_TEXT },
-	{ "postcode", F_TEXT }, { "city", F_TEXT },   { "country", F_TEXT },
-	{ "email", F_TEXT },   { "kvk", F_TEXT },     { "vat_id", F_TEXT },
-	{ "lang", F_TEXT },    { NULL, F_TEXT }
 };
 
 static const struct field invoice_fields[] = {
 	{ "relation_id", F_TEXT }, { "date", F_INT }, { "lang", F_TEXT },
-	{ "notes", F_TEXT },	   { NULL, F_TEXT }
+	{ "notes", F_TEXT },	   { "kind", F_TEXT },
+	{ "treatment", F_TEXT },   { "prices_incl", F_INT },
+	{ "discount_bp", F_INT },  { "show_vat", F_TEXT },
+	{ "credit_of", F_TEXT },   { "quote_id", F_TEXT },
+	{ "intro", F_TEXT },	   { "closing", F_TEXT },
+	{ "reference", F_TEXT },   { NULL, F_TEXT }
 };
 
 static const struct field line_fields[] = {
 	{ "invoice_id", F_TEXT },     { "description", F_TEXT },
 	{ "unit", F_TEXT },	      { "qty_milli", F_INT },
 	{ "unit_price_cents", F_INT }, { "vat_rate_bp", F_INT },
-	{ NULL, F_TEXT }
+	{ "discount_bp", F_INT },      { NULL, F_TEXT }
 };
 
 /* Set by finalize; "frozen" is stored as canonical JSON text. */
@@ -200,10 +201,30 @@ int apply_require_id(const char **out, struct applier *a, const json_t *op,
  * An edit that reached a finalized invoice (made concurrently elsewhere):
  * the frozen document stands; the edit is noted for `facta doctor`.
  */
+int apply_note_conflict(struct applier *a, const char *msg)
+{
+	sqlite3_stmt *ins = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&ins, a->l,
+			     "INSERT OR IGNORE INTO conflicts(replica, seq,"
+			     " idx, message) VALUES (?, ?, ?, ?)",
+			     a->err)) < 0)
+		return rc;
+	db_bind_text(ins, 1, a->replica);
+	sqlite3_bind_int64(ins, 2, (sqlite3_int64)a->seq);
+	sqlite3_bind_int64(ins, 3, a->st.idx);
+	db_bind_text(ins, 4, msg);
+	if (sqlite3_step(ins) != SQLITE_DONE)
+		rc = db_fail(a->l, a->err, "cannot note conflict");
+	sqlite3_finalize(ins);
+	return rc;
+}
+
 int apply_note_if_finalized(struct applier *a, const char *invoice_id)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, frozen;
+	int rc;
 
 	if (!invoice_id)
 		return 0;
@@ -213,29 +234,45 @@ int apply_note_if_finalized(struct applier *a, const char *invoice_id)
 			     a->err)) < 0)
 		return rc;
 	db_bind_text(st, 1, invoice_id);
-	frozen = sqlite3_step(st) == SQLITE_ROW;
-	if (frozen) {
+	if (sqlite3_step(st) == SQLITE_ROW) {
 		char msg[200];
-		sqlite3_stmt *ins = NULL;
 
 		snprintf(msg, sizeof(msg),
 			 "'%s' edits invoice %s after it was finalized; the"
 			 " finalized invoice stands",
 			 a->opname, sqlite3_column_text(st, 0));
-		rc = db_prepare(&ins, a->l,
-				"INSERT OR IGNORE INTO conflicts(replica, seq,"
-				" idx, message) VALUES (?, ?, ?, ?)",
-				a->err);
-		if (rc == 0) {
-			db_bind_text(ins, 1, a->replica);
-			sqlite3_bind_int64(ins, 2, (sqlite3_int64)a->seq);
-			sqlite3_bind_int64(ins, 3, a->st.idx);
-			db_bind_text(ins, 4, msg);
-			if (sqlite3_step(ins) != SQLITE_DONE)
-				rc = db_fail(a->l, a->err,
-					     "cannot note conflict");
-		}
-		sqlite3_finalize(ins);
+		rc = apply_note_conflict(a, msg);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * The same draft finalized on two replicas (offline): both claims stay in
+ * series_claims for doctor; the frozen document is the one with the
+ * greater stamp, everywhere. Noted so that the user hears of it.
+ */
+static int note_double_finalize(struct applier *a, const char *id,
+				const char *hash, const char *number)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, a->l,
+			     "SELECT number FROM invoices WHERE id = ? AND"
+			     " frozen IS NOT NULL AND hash IS NOT ?",
+			     a->err)) < 0)
+		return rc;
+	db_bind_text(st, 1, id);
+	db_bind_text(st, 2, hash);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		char msg[240];
+
+		snprintf(msg, sizeof(msg),
+			 "draft %.8s was finalized on two devices, as %s and"
+			 " as %s; one number is void (see 'facta doctor')",
+			 id, sqlite3_column_text(st, 0), number);
+		rc = apply_note_conflict(a, msg);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -248,22 +285,6 @@ static int op_company_set(struct applier *a, const json_t *op)
 	if ((rc = apply_ensure_row(a, "company", "company")) < 0)
 		return rc;
 	return apply_fields(a, "company", "company", company_fields,
-			    json_object_get(op, "fields"));
-}
-
-static int op_relation(struct applier *a, const json_t *op, int create)
-{
-	const char *id;
-	int rc;
-
-	if ((rc = apply_require_id(&id, a, op, "id")) < 0 ||
-	    (rc = apply_ensure_row(a, "relations", id)) < 0)
-		return rc;
-	if (create &&
-	    (rc = apply_exec_id(a, "UPDATE relations SET created = 1 WHERE id = ?",
-			  id)) < 0)
-		return rc;
-	return apply_fields(a, "relations", id, relation_fields,
 			    json_object_get(op, "fields"));
 }
 
@@ -393,11 +414,17 @@ static int op_finalize(struct applier *a, const json_t *op)
 		goto cleanup;
 	}
 	if ((rc = apply_ensure_row(a, "invoices", id)) < 0 ||
+	    (rc = note_double_finalize(a, id, json_str(op, "hash"),
+				       json_str(op, "number"))) < 0 ||
 	    (rc = apply_fields(a, "invoices", id, finalize_fields, fields)) < 0)
 		goto cleanup;
+	/* The same claim from two replicas keeps the smaller stamp: any order. */
 	if ((rc = db_prepare(&st, a->l,
-			     "INSERT OR IGNORE INTO series_claims(series, seq,"
-			     " invoice_id, lamport, replica) VALUES (?,?,?,?,?)",
+			     "INSERT INTO series_claims(series, seq, invoice_id,"
+			     " lamport, replica) VALUES (?1, ?2, ?3, ?4, ?5)"
+			     " ON CONFLICT(series, seq, invoice_id) DO UPDATE"
+			     " SET lamport = ?4, replica = ?5"
+			     " WHERE (?4, ?5) < (lamport, replica)",
 			     a->err)) < 0)
 		goto cleanup;
 	db_bind_text(st, 1, series);
@@ -408,6 +435,8 @@ static int op_finalize(struct applier *a, const json_t *op)
 	rc = sqlite3_step(st) == SQLITE_DONE
 		     ? 0
 		     : db_fail(a->l, a->err, "cannot claim number");
+	if (rc == 0)
+		rc = periodic_apply_finalized(a, id);
 cleanup:
 	sqlite3_finalize(st);
 	json_decref(fields);
@@ -447,16 +476,6 @@ static int op_payment(struct applier *a, const json_t *op)
 	return rc;
 }
 
-static int op_relation_create(struct applier *a, const json_t *op)
-{
-	return op_relation(a, op, 1);
-}
-
-static int op_relation_set(struct applier *a, const json_t *op)
-{
-	return op_relation(a, op, 0);
-}
-
 static int op_invoice_create(struct applier *a, const json_t *op)
 {
 	return op_invoice(a, op, 1);
@@ -488,8 +507,13 @@ static int op_line_remove(struct applier *a, const json_t *op)
  */
 static const struct op_handler handlers[] = {
 	{ "company.set", op_company_set },
-	{ "relation.create", op_relation_create },
-	{ "relation.set", op_relation_set },
+	{ "relation.create", relation_apply_create },
+	{ "relation.set", relation_apply_set },
+	{ "relation.remove", relation_apply_remove },
+	{ "relation.contact_add", relation_apply_contact_add },
+	{ "relation.contact_remove", relation_apply_contact_remove },
+	{ "relation.note_add", relation_apply_note_add },
+	{ "relation.vat_check", relation_apply_vat_check },
 	{ "invoice.create", op_invoice_create },
 	{ "invoice.set", op_invoice_set },
 	{ "invoice.add_line", op_line_add },
@@ -497,6 +521,16 @@ static const struct op_handler handlers[] = {
 	{ "invoice.remove_line", op_line_remove },
 	{ "invoice.finalize", op_finalize },
 	{ "payment.record", op_payment },
+	{ "invoice.remind", op_invoice_remind },
+	{ "quote.create", op_quote_create }, { "quote.set", op_quote_set },
+	{ "quote.add_line", op_quote_add_line },
+	{ "style.put", op_style_put }, { "style.remove", op_style_remove },
+	{ "periodic.create", periodic_op_create },
+	{ "periodic.set", periodic_op_set },
+	{ "periodic.add_line", periodic_op_add_line },
+	{ "periodic.remove_line", periodic_op_remove_line },
+	{ "periodic.make", periodic_op_make },
+	{ "periodic.void", periodic_op_void },
 };
 
 static int apply_op(struct applier *a, const json_t *op)

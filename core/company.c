@@ -6,6 +6,7 @@
 #include "company.h"
 #include "fields_int.h"
 #include "ledger_int.h"
+#include "style.h"
 
 static const struct field_rule company_rules[] = {
 	{ "name", FK_TEXT },	       { "address", FK_TEXT },
@@ -15,6 +16,10 @@ static const struct field_rule company_rules[] = {
 	{ "bic", FK_TEXT },	       { "email", FK_EMAIL },
 	{ "phone", FK_TEXT },	       { "payment_term_days", FK_DAYS },
 	{ "number_format", FK_NUMFMT }, { "lang", FK_LANG },
+	{ "credit_number_format", FK_NUMFMT },
+	{ "style", FK_TEXT },	       { "logo", FK_TEXT },
+	{ "prices", FK_TEXT },	       { "colour", FK_TEXT },
+	{ "paper", FK_TEXT },
 	{ NULL, FK_TEXT }
 };
 
@@ -42,7 +47,7 @@ int company_check_number_format(const char *fmt, struct facta_err *err)
 			continue;
 		}
 		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		      (*p >= '0' && *p <= '9') || strchr("-_/.", *p)))
+		      (*p >= '0' && *p <= '9') || strchr("-_.", *p)))
 			goto bad;
 		p++;
 	}
@@ -51,7 +56,7 @@ int company_check_number_format(const char *fmt, struct facta_err *err)
 bad:
 	return err_set(err, FACTA_EINVALID,
 		       "invalid number format '%s': use one counter {NNNN},"
-		       " optionally {YYYY} or {YY}, and letters, digits, - _ / .",
+		       " optionally {YYYY} or {YY}, and letters, digits, - _ .",
 		       fmt);
 }
 
@@ -68,6 +73,9 @@ int company_set(struct ledger *l, const struct field_input *in, size_t n,
 	if (n == 0)
 		return err_set(err, FACTA_EINVALID,
 			       "nothing to set: give at least one field");
+	for (size_t i = 0; i < n; i++)
+		if ((rc = style_check_option(in[i].key, in[i].value, err)) < 0)
+			return rc;
 	if ((rc = company_get(&cur, l, err)) < 0 ||
 	    (rc = fields_to_json(&fields, company_rules, in, n, cur->country,
 				 "company", err)) < 0)
@@ -101,7 +109,8 @@ int company_get(struct company **out, struct ledger *l, struct facta_err *err)
 	if ((rc = db_prepare(&st, l,
 			     "SELECT name, address, postcode, city, country, kvk,"
 			     " vat_id, iban, bic, email, phone, number_format,"
-			     " lang, payment_term_days FROM company"
+			     " lang, payment_term_days, style, logo, prices,"
+			     " colour, paper FROM company"
 			     " WHERE id = 'company'",
 			     err)) < 0)
 		goto cleanup;
@@ -114,8 +123,13 @@ int company_get(struct company **out, struct ledger *l, struct facta_err *err)
 
 		for (size_t i = 0; i < ARRAY_SIZE(f); i++)
 			*f[i] = db_column_dup(st, (int)i);
+		char **sf[] = { &c->style, &c->logo, &c->prices, &c->colour,
+				&c->paper };
+
 		if (sqlite3_column_type(st, 13) != SQLITE_NULL)
 			c->payment_term_days = sqlite3_column_int64(st, 13);
+		for (size_t i = 0; i < ARRAY_SIZE(sf); i++)
+			*sf[i] = db_column_dup(st, 14 + (int)i);
 	}
 	if (!c->number_format &&
 	    !(c->number_format = strdup(COMPANY_DEFAULT_NUMBER_FORMAT))) {
@@ -151,6 +165,11 @@ void company_free(struct company *c)
 	free(c->phone);
 	free(c->number_format);
 	free(c->lang);
+	free(c->style);
+	free(c->logo);
+	free(c->prices);
+	free(c->colour);
+	free(c->paper);
 	free(c);
 }
 
@@ -166,6 +185,12 @@ int company_json(struct buf *out, const struct company *c)
 			      "number_format", c->number_format, "lang",
 			      c->lang, "payment_term_days",
 			      (json_int_t)c->payment_term_days);
+	json_t *st = json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?}", "style",
+			       c->style, "logo", c->logo, "prices", c->prices,
+			       "colour", c->colour, "paper", c->paper);
 
+	if (o && st)
+		json_object_update(o, st);
+	json_decref(st);
 	return json_dump_into(out, o);
 }

@@ -19,12 +19,16 @@ struct ledger;
 struct company {
 	char *name, *address, *postcode, *city, *country, *kvk, *vat_id,
 		*iban, *bic, *email, *phone, *number_format, *lang;
+	/* Style defaults (style.h): style name, logo asset, excl/incl/none,
+	 * accent colour, A4/Letter; NULL when not set. */
+	char *style, *logo, *prices, *colour, *paper;
 	int64_t payment_term_days;
 };
 
 /*
  * Sets fields (keys: name address postcode city country kvk vat_id iban bic
- * email phone payment_term_days number_format lang), each validated and
+ * email phone payment_term_days number_format lang, and the style
+ * defaults style logo prices colour paper), each validated and
  * normalised first; all or nothing. FACTA_EINVALID names the field.
  */
 int company_set(struct ledger *l, const struct field_input *in, size_t n,

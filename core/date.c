@@ -9,6 +9,8 @@
 
 #define YEAR_MIN 1900
 #define YEAR_MAX 9999
+/* Input years stop far below YEAR_MAX: due dates and periods add to them. */
+#define YEAR_MAX_INPUT 2999
 
 static int is_leap(int64_t y)
 {
@@ -74,9 +76,9 @@ static int parse(int32_t *out, const char *s, char *why, size_t cap)
 		snprintf(why, cap, "expected YYYY-MM-DD");
 		return FACTA_EINVALID;
 	}
-	if (y < YEAR_MIN) {
+	if (y < YEAR_MIN || y > YEAR_MAX_INPUT) {
 		snprintf(why, cap, "year must be between %d and %d", YEAR_MIN,
-			 YEAR_MAX);
+			 YEAR_MAX_INPUT);
 		return FACTA_EINVALID;
 	}
 	if (m < 1 || m > 12) {

@@ -13,7 +13,10 @@ struct facta_err;
 int32_t date_from_ymd(int y, int m, int d);
 void date_to_ymd(int32_t days, int *y, int *m, int *d);
 
-/* Strict "YYYY-MM-DD" (real calendar day, years 1900..9999). */
+/*
+ * Strict "YYYY-MM-DD" (real calendar day, years 1900..2999, so that a due
+ * date or period computed from it stays representable).
+ */
 int date_parse(int32_t *out, const char *s, struct facta_err *err);
 
 /* Writes "YYYY-MM-DD" and a NUL into out (11 bytes). */

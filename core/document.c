@@ -33,6 +33,13 @@ void doc_free(struct doc *doc)
 	free(doc->style);
 	free(doc->reference);
 	free(doc->notes);
+	free(doc->intro);
+	free(doc->closing);
+	free(doc->related_number);
+	free(doc->customer_reference);
+	free(doc->options.colour);
+	free(doc->options.logo);
+	free(doc->options.paper);
 	party_dispose(&doc->seller);
 	party_dispose(&doc->customer);
 	for (size_t i = 0; i < doc->nlines; i++) {
@@ -257,4 +264,98 @@ int doc_sample(struct doc **out, size_t nlines, const char *lang)
 cleanup:
 	doc_free(doc);
 	return rc;
+}
+
+const char *const doc_sample_names[] = {
+	"one", "long", "pages", "quote", "reverse", "incl", "kor", "draft", NULL,
+};
+
+static void zero_vat(struct doc *doc);
+
+/* A German business customer with a VAT id: services, reverse-charged. */
+static int make_reverse(struct doc *doc)
+{
+	struct doc_party *c = &doc->customer;
+
+	party_dispose(c);
+	memset(c, 0, sizeof(*c));
+	if (set(&c->name, "M\xc3\xbcller & S\xc3\xb6hne Gro\xc3\x9f"
+			  "handel GmbH") < 0 ||
+	    set(&c->attention, "Zo\xc3\xab \xc3\x98stergaard-\xc5\x81"
+			       "ukasik") < 0 ||
+	    set(&c->address, "Stra\xc3\x9f"
+			     "e des 17. Juni 112") < 0 ||
+	    set(&c->postcode, "10623") < 0 || set(&c->city, "Berlin") < 0 ||
+	    set(&c->country, "DE") < 0 || set(&c->vat_id, "DE123456789") < 0)
+		return FACTA_ENOMEM;
+	zero_vat(doc);
+	doc->vat_treatment = "eu_services";
+	doc->vat_wording = "vat_eu_services";
+	return 0;
+}
+
+/* No VAT charged: all lines in one group at 0 %. */
+static void zero_vat(struct doc *doc)
+{
+	for (size_t i = 0; i < doc->nlines; i++)
+		doc->lines[i].vat_rate_bp = 0;
+	if (doc->nvat) {
+		doc->vat[0].rate_bp = 0;
+		doc->vat[0].base_cents = doc->total_excl_cents;
+		doc->vat[0].vat_cents = 0;
+		doc->nvat = 1;
+	}
+	doc->total_vat_cents = 0;
+	doc->total_incl_cents = doc->total_excl_cents;
+	doc->open_cents = doc->total_incl_cents;
+}
+
+int doc_sample_named(struct doc **out, const char *name, const char *lang)
+{
+	static const struct {
+		const char *name;
+		size_t nlines;
+	} sizes[] = {
+		{ "one", 1 },	  { "long", 6 }, { "pages", 30 }, { "quote", 6 },
+		{ "reverse", 4 }, { "incl", 6 }, { "kor", 4 },	  { "draft", 3 },
+	};
+	struct doc *doc = NULL;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		if (!strcmp(sizes[i].name, name))
+			break;
+	if (i == ARRAY_SIZE(sizes))
+		return FACTA_ENOTFOUND;
+	if ((rc = doc_sample(&doc, sizes[i].nlines, lang)) < 0)
+		return rc;
+	if (!strcmp(name, "long")) {
+		/* The built-in logo (styles/assets/) and an accent colour. */
+		if (set(&doc->options.logo, "sample-logo.png") < 0)
+			rc = FACTA_ENOMEM;
+	} else if (!strcmp(name, "quote")) {
+		doc->kind = "quote";
+		memcpy(doc->due_date, "2026-04-14", sizeof(doc->due_date));
+	} else if (!strcmp(name, "reverse")) {
+		rc = make_reverse(doc);
+	} else if (!strcmp(name, "incl")) {
+		doc->show_vat = "incl";
+	} else if (!strcmp(name, "kor")) {
+		zero_vat(doc);
+		doc->show_vat = "none";
+		doc->vat_treatment = "kor";
+		doc->vat_wording = "vat_kor";
+	} else if (!strcmp(name, "draft")) {
+		free(doc->number);
+		doc->number = NULL;
+		doc->draft = 1;
+	}
+	if (rc < 0) {
+		doc_free(doc);
+		return rc;
+	}
+	*out = doc;
+	return 0;
 }

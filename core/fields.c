@@ -47,7 +47,7 @@ static int check_one(json_t **val, const struct field_rule *r, const char *v,
 
 	switch (r->kind) {
 	case FK_TEXT:
-		*val = json_string(v);
+		rc = validate_text(&b, v, 0, 300, err);
 		break;
 	case FK_KVK:
 		rc = validate_kvk(&b, v, err);

@@ -6,10 +6,12 @@
 #include "compat.h"
 
 #include <sys/random.h>
+#include <unistd.h>
 
 #include "journal.h"
 #include "ledger_int.h"
 #include "sha256.h"
+#include "validate.h"
 
 /*
  * The view. Every table but meta, watermarks and conflicts is a pure
@@ -33,27 +35,66 @@ static const char schema_company[] =
 	"CREATE TABLE IF NOT EXISTS company(id TEXT PRIMARY KEY, name TEXT,"
 	" address TEXT, postcode TEXT, city TEXT, country TEXT, kvk TEXT,"
 	" vat_id TEXT, iban TEXT, bic TEXT, email TEXT, phone TEXT,"
-	" payment_term_days INTEGER, number_format TEXT, lang TEXT) STRICT;";
+	" payment_term_days INTEGER, number_format TEXT, lang TEXT,"
+	" credit_number_format TEXT, style TEXT, logo TEXT, prices TEXT,"
+	" colour TEXT, paper TEXT) STRICT;";
 
+/* Relations (core/relation.c): numbers come from relation_claims. */
 static const char schema_relations[] =
 	"CREATE TABLE IF NOT EXISTS relations(id TEXT PRIMARY KEY,"
-	" number INTEGER, name TEXT, address TEXT, postcode TEXT, city TEXT,"
-	" country TEXT, email TEXT, kvk TEXT, vat_id TEXT, lang TEXT,"
-	" created INTEGER NOT NULL DEFAULT 0) STRICT;"
-	"CREATE INDEX IF NOT EXISTS relations_number ON relations(number);";
+	" number INTEGER, name TEXT, type TEXT, kind TEXT, code TEXT,"
+	" address TEXT, address2 TEXT, postcode TEXT, city TEXT, country TEXT,"
+	" postal_address TEXT, postal_postcode TEXT, postal_city TEXT,"
+	" postal_country TEXT, kvk TEXT, registration TEXT, vat_id TEXT,"
+	" phone TEXT, mobile TEXT, website TEXT, email TEXT,"
+	" invoice_email TEXT, quote_email TEXT, salutation TEXT, iban TEXT,"
+	" bic TEXT, payment_term_days INTEGER, reverse_charge INTEGER,"
+	" vat_treatment TEXT, lang TEXT, style TEXT, invoice_cycle TEXT,"
+	" categories TEXT, products TEXT, collection INTEGER, memo TEXT,"
+	" invoice_contact TEXT, created INTEGER NOT NULL DEFAULT 0,"
+	" removed INTEGER NOT NULL DEFAULT 0) STRICT;"
+	"CREATE INDEX IF NOT EXISTS relations_number ON relations(number);"
+	"CREATE INDEX IF NOT EXISTS relations_kvk ON relations(kvk);"
+	"CREATE INDEX IF NOT EXISTS relations_vat ON relations(vat_id);"
+	"CREATE INDEX IF NOT EXISTS relations_email ON relations(email);"
+	"CREATE TABLE IF NOT EXISTS relation_claims(relation_id TEXT PRIMARY KEY,"
+	" requested INTEGER NOT NULL, lamport INTEGER NOT NULL,"
+	" replica TEXT NOT NULL, idx INTEGER NOT NULL) STRICT;"
+	"CREATE INDEX IF NOT EXISTS relation_claims_stamp"
+	" ON relation_claims(lamport, replica, idx);"
+	"CREATE TABLE IF NOT EXISTS relation_contacts(id TEXT PRIMARY KEY,"
+	" relation_id TEXT, name TEXT, role TEXT, email TEXT, phone TEXT,"
+	" removed INTEGER NOT NULL DEFAULT 0) STRICT;"
+	"CREATE INDEX IF NOT EXISTS relation_contacts_rel"
+	" ON relation_contacts(relation_id);"
+	"CREATE TABLE IF NOT EXISTS relation_notes(id TEXT PRIMARY KEY,"
+	" relation_id TEXT NOT NULL, date INTEGER NOT NULL, text TEXT NOT NULL,"
+	" lamport INTEGER NOT NULL, replica TEXT NOT NULL) STRICT;"
+	"CREATE INDEX IF NOT EXISTS relation_notes_rel"
+	" ON relation_notes(relation_id);"
+	"CREATE TABLE IF NOT EXISTS relation_vat_checks(id TEXT PRIMARY KEY,"
+	" relation_id TEXT NOT NULL, date INTEGER NOT NULL,"
+	" vat_id TEXT NOT NULL, result TEXT NOT NULL, request_id TEXT,"
+	" name TEXT, address TEXT, checked_at TEXT) STRICT;"
+	"CREATE INDEX IF NOT EXISTS relation_vat_checks_rel"
+	" ON relation_vat_checks(relation_id);";
 
 static const char schema_invoices[] =
 	"CREATE TABLE IF NOT EXISTS invoices(id TEXT PRIMARY KEY,"
 	" relation_id TEXT, date INTEGER, lang TEXT, notes TEXT,"
 	" created INTEGER NOT NULL DEFAULT 0, created_lamport INTEGER,"
 	" created_replica TEXT, number TEXT, series TEXT, series_seq INTEGER,"
-	" due_date INTEGER, total_incl_cents INTEGER, frozen TEXT, hash TEXT)"
-	" STRICT;"
+	" due_date INTEGER, total_incl_cents INTEGER, frozen TEXT, hash TEXT,"
+	" kind TEXT, treatment TEXT, prices_incl INTEGER, discount_bp INTEGER,"
+	" show_vat TEXT, credit_of TEXT, quote_id TEXT, intro TEXT,"
+	" closing TEXT, reference TEXT) STRICT;"
+	"CREATE INDEX IF NOT EXISTS invoices_credit_of ON invoices(credit_of);"
 	"CREATE INDEX IF NOT EXISTS invoices_number ON invoices(number);"
 	"CREATE TABLE IF NOT EXISTS invoice_lines(id TEXT PRIMARY KEY,"
 	" invoice_id TEXT, description TEXT, unit TEXT, qty_milli INTEGER,"
 	" unit_price_cents INTEGER, vat_rate_bp INTEGER, pos_lamport INTEGER,"
-	" pos_replica TEXT, deleted INTEGER NOT NULL DEFAULT 0) STRICT;"
+	" pos_replica TEXT, deleted INTEGER NOT NULL DEFAULT 0,"
+	" discount_bp INTEGER) STRICT;"
 	"CREATE INDEX IF NOT EXISTS invoice_lines_invoice"
 	" ON invoice_lines(invoice_id);"
 	"CREATE TABLE IF NOT EXISTS payments(id TEXT PRIMARY KEY,"
@@ -65,6 +106,63 @@ static const char schema_invoices[] =
 	" lamport INTEGER NOT NULL, replica TEXT NOT NULL,"
 	" PRIMARY KEY(series, seq, invoice_id)) STRICT;";
 
+/* Products and quotes (product.c, quote.c). */
+static const char schema_sales[] =
+	"CREATE TABLE IF NOT EXISTS products(id TEXT PRIMARY KEY,"
+	" number INTEGER, name TEXT, description TEXT, unit TEXT,"
+	" price_cents INTEGER, prices_incl INTEGER, vat_rate_bp INTEGER,"
+	" sku TEXT, relation_id TEXT, removed INTEGER NOT NULL DEFAULT 0,"
+	" created INTEGER NOT NULL DEFAULT 0) STRICT;"
+	"CREATE TABLE IF NOT EXISTS quotes(id TEXT PRIMARY KEY,"
+	" number TEXT, seq INTEGER, relation_id TEXT, date INTEGER,"
+	" valid_until INTEGER, lang TEXT, intro TEXT, closing TEXT,"
+	" notes TEXT, reference TEXT, treatment TEXT, prices_incl INTEGER,"
+	" discount_bp INTEGER, show_vat TEXT, status TEXT,"
+	" created INTEGER NOT NULL DEFAULT 0) STRICT;"
+	"CREATE TABLE IF NOT EXISTS quote_lines(id TEXT PRIMARY KEY,"
+	" quote_id TEXT, description TEXT, unit TEXT, qty_milli INTEGER,"
+	" unit_price_cents INTEGER, vat_rate_bp INTEGER, discount_bp INTEGER,"
+	" optional INTEGER, pos_lamport INTEGER, pos_replica TEXT,"
+	" deleted INTEGER NOT NULL DEFAULT 0) STRICT;"
+	"CREATE INDEX IF NOT EXISTS quote_lines_quote ON quote_lines(quote_id);"
+	"CREATE INDEX IF NOT EXISTS invoices_quote ON invoices(quote_id);"
+	"CREATE TABLE IF NOT EXISTS reminders(id TEXT PRIMARY KEY,"
+	" invoice_id TEXT NOT NULL, date INTEGER NOT NULL,"
+	" level INTEGER NOT NULL) STRICT;";
+
+/* House styles and image assets of the account (style.c). */
+static const char schema_styles[] =
+	"CREATE TABLE IF NOT EXISTS styles(id TEXT PRIMARY KEY, data TEXT,"
+	" removed INTEGER NOT NULL DEFAULT 0) STRICT;";
+
+/*
+ * Periodic invoices (periodic.c): schedules, their template lines, the
+ * copies runs made per (schedule, period) with the stamp that ranks them,
+ * and voids (kept apart so a void that arrives first still counts).
+ */
+static const char schema_periodic[] =
+	"CREATE TABLE IF NOT EXISTS periodic(id TEXT PRIMARY KEY,"
+	" created INTEGER NOT NULL DEFAULT 0, created_lamport INTEGER,"
+	" created_replica TEXT, relation_id TEXT, unit INTEGER, every INTEGER,"
+	" start INTEGER, end_date INTEGER, max_runs INTEGER, auto INTEGER,"
+	" notes TEXT, style TEXT, state TEXT, active_from INTEGER) STRICT;"
+	"CREATE TABLE IF NOT EXISTS periodic_lines(id TEXT PRIMARY KEY,"
+	" periodic_id TEXT, description TEXT, unit TEXT, qty_milli INTEGER,"
+	" unit_price_cents INTEGER, vat_rate_bp INTEGER, pos_lamport INTEGER,"
+	" pos_replica TEXT, pos_idx INTEGER,"
+	" deleted INTEGER NOT NULL DEFAULT 0) STRICT;"
+	"CREATE INDEX IF NOT EXISTS periodic_lines_periodic"
+	" ON periodic_lines(periodic_id);"
+	"CREATE TABLE IF NOT EXISTS periodic_copies(invoice_id TEXT PRIMARY KEY,"
+	" periodic_id TEXT NOT NULL, period INTEGER NOT NULL,"
+	" run INTEGER NOT NULL, lamport INTEGER NOT NULL,"
+	" replica TEXT NOT NULL, voided INTEGER NOT NULL DEFAULT 0,"
+	" void INTEGER NOT NULL DEFAULT 0) STRICT;"
+	"CREATE INDEX IF NOT EXISTS periodic_copies_key"
+	" ON periodic_copies(periodic_id, period);"
+	"CREATE TABLE IF NOT EXISTS periodic_voids(invoice_id TEXT PRIMARY KEY)"
+	" STRICT;";
+
 /*
  * The schema, in parts. The view's version is a hash of this text, so any
  * change to it makes existing views replay into the new schema by itself.
@@ -74,6 +172,9 @@ static const char *const schema_parts[] = {
 	schema_company,
 	schema_relations,
 	schema_invoices,
+	schema_sales,
+	schema_styles,
+	schema_periodic,
 };
 
 /*
@@ -287,6 +388,54 @@ static int create_schema(struct ledger *l, struct facta_err *err)
 	return db_exec(l, sql, err);
 }
 
+static int open_db(struct ledger *l, const char *db_path)
+{
+	int rc = sqlite3_open_v2(db_path, &l->db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(l->db, 5000);
+		rc = sqlite3_exec(l->db,
+				  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+				  " PRAGMA foreign_keys=OFF;",
+				  NULL, NULL, NULL);
+	}
+	return rc;
+}
+
+static void remove_view_files(const char *db_path)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	char path[4096];
+
+	for (size_t i = 0; i < ARRAY_SIZE(suffix); i++) {
+		snprintf(path, sizeof(path), "%s%s", db_path, suffix[i]);
+		unlink(path);
+	}
+}
+
+/*
+ * Opens the view. A file that is not a database (or a damaged one) is only
+ * a cache of the journal: it is removed and made anew, and the catch-up that
+ * follows replays the journal into it.
+ */
+static int open_view(struct ledger *l, const char *db_path,
+		     struct facta_err *err)
+{
+	int rc = open_db(l, db_path);
+
+	if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) {
+		sqlite3_close(l->db);
+		l->db = NULL;
+		remove_view_files(db_path);
+		rc = open_db(l, db_path);
+	}
+	if (rc != SQLITE_OK)
+		return err_set(err, FACTA_EDB, "cannot open '%s': %s", db_path,
+			       l->db ? sqlite3_errmsg(l->db) : "out of memory");
+	return 0;
+}
+
 int ledger_open(struct ledger **out, const char *db_path,
 		const struct journal *journal, const char *replica,
 		const char *author, struct facta_err *err)
@@ -306,16 +455,7 @@ int ledger_open(struct ledger **out, const char *db_path,
 		rc = err_nomem(err);
 		goto cleanup;
 	}
-	if (sqlite3_open_v2(db_path, &l->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-			    NULL) != SQLITE_OK) {
-		rc = err_set(err, FACTA_EDB, "cannot open '%s': %s", db_path,
-			     l->db ? sqlite3_errmsg(l->db) : "out of memory");
-		goto cleanup;
-	}
-	sqlite3_busy_timeout(l->db, 5000);
-	if ((rc = db_exec(l, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-			  " PRAGMA foreign_keys=OFF;", err)) < 0)
+	if ((rc = open_view(l, db_path, err)) < 0)
 		goto cleanup;
 	if ((rc = check_version(l, err)) < 0 ||
 	    (rc = create_schema(l, err)) < 0 || (rc = load_meta(l, err)) < 0)
@@ -414,11 +554,19 @@ static int get_watermark(uint64_t *out, struct ledger *l, const char *replica,
 
 int txn_begin(struct txn *t, struct ledger *l, const char *summary)
 {
+	size_t len = strlen(summary);
+
 	(void)l;
+	/* The git log's subject line: one line, cut at a character. */
+	if (len > 150)
+		len = utf8_cut(summary, 150);
 	buf_init(&t->summary, 200);
 	t->ops = json_array();
-	if (!t->ops || buf_adds(&t->summary, summary) < 0)
+	if (!t->ops || buf_add(&t->summary, summary, len) < 0)
 		return FACTA_ENOMEM;
+	for (size_t i = 0; i < t->summary.len; i++)
+		if ((unsigned char)t->summary.ptr[i] < 0x20)
+			t->summary.ptr[i] = ' ';
 	return 0;
 }
 

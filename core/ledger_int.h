@@ -86,10 +86,41 @@ int apply_exec_id(struct applier *a, const char *sql, const char *id);
 /* *out = op[key] when it is a 32-character id, else an error. */
 int apply_require_id(const char **out, struct applier *a, const json_t *op,
 		     const char *key);
+/* Records a conflict found while applying (not in the digest). */
+int apply_note_conflict(struct applier *a, const char *msg);
 /* Notes (not applies) an edit that reached a finalized invoice. */
 int apply_note_if_finalized(struct applier *a, const char *invoice_id);
 /* A malformed operation in the journal: FACTA_EINVALID naming where. */
 int apply_bad_op(struct applier *a, const char *why);
+
+/* Operation handlers of core/relation.c (relation numbering lives there). */
+int relation_apply_create(struct applier *a, const json_t *op);
+int relation_apply_set(struct applier *a, const json_t *op);
+int relation_apply_remove(struct applier *a, const json_t *op);
+int relation_apply_contact_add(struct applier *a, const json_t *op);
+int relation_apply_contact_remove(struct applier *a, const json_t *op);
+int relation_apply_note_add(struct applier *a, const json_t *op);
+int relation_apply_vat_check(struct applier *a, const json_t *op);
+
+/* Operation handlers of core/style.c (account styles and assets). */
+int op_style_put(struct applier *a, const json_t *op);
+int op_style_remove(struct applier *a, const json_t *op);
+
+/* Operation handlers of core/periodic.c (periodic invoices). */
+int periodic_op_create(struct applier *a, const json_t *op);
+int periodic_op_set(struct applier *a, const json_t *op);
+int periodic_op_add_line(struct applier *a, const json_t *op);
+int periodic_op_remove_line(struct applier *a, const json_t *op);
+int periodic_op_make(struct applier *a, const json_t *op);
+int periodic_op_void(struct applier *a, const json_t *op);
+/* After invoice.finalize: re-picks the winner when it is a periodic copy. */
+int periodic_apply_finalized(struct applier *a, const char *invoice_id);
+
+/* Handlers of issue 6 (invoice.c, product.c, quote.c). */
+int op_invoice_remind(struct applier *a, const json_t *op);
+int op_quote_create(struct applier *a, const json_t *op);
+int op_quote_set(struct applier *a, const json_t *op);
+int op_quote_add_line(struct applier *a, const json_t *op);
 
 /* SQLite helpers: error text "database: <what>: <sqlite message>". */
 int db_fail(struct ledger *l, struct facta_err *err, const char *what);

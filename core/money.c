@@ -226,12 +226,16 @@ static int parse_body(int64_t *out, const char *s, size_t len, size_t i,
 			return bad(err, rule, s, len,
 				   "'%c' appears more than once (%s)", dsep,
 				   rule->hint);
-		if (nsep == 1 && rule->decimals == 2 && frac_n == 3 &&
-		    last - i <= 3)
+		/*
+		 * "1.234" or "1,500": thousands or decimals? Only a lone zero
+		 * before the mark ("0,125") cannot be a thousands group.
+		 */
+		if (nsep == 1 && frac_n == 3 && last - i <= 3 &&
+		    !(last - i == 1 && s[i] == '0'))
 			return bad(err, rule, s, len,
 				   "'%c' could be a thousands separator or a "
-				   "decimal mark, the amount is ambiguous (%s)",
-				   dsep, rule->hint);
+				   "decimal mark, the %s is ambiguous (%s)",
+				   dsep, rule->what, rule->hint);
 		if (frac_n > (size_t)rule->decimals)
 			return bad(err, rule, s, len, "more than %s decimals",
 				   rule->decimals == 2 ? "two" : "three");

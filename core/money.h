@@ -48,9 +48,10 @@ int money_parse(int64_t *out_cents, const char *s, size_t len,
 
 /*
  * Quantity parser: like money_parse but up to three decimals and no
- * currency; "1,5" -> 1500, "2" -> 2000, "0,125" -> 125. A lone separator
- * with exactly three digits after it ("1.500") is read as a decimal mark,
- * since quantities are small; "1.500,5" with grouping is accepted too.
+ * currency; "1,5" -> 1500, "2" -> 2000, "0,125" -> 125, "1.500,5" ->
+ * 1500500. A lone separator with exactly three digits after it and one to
+ * three before ("1.500", "1,000") is ambiguous and refused, as for amounts;
+ * "0,125" is not (a lone zero is no thousands group).
  */
 int qty_parse(int64_t *out_milli, const char *s, size_t len,
 	      struct facta_err *err);

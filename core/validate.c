@@ -396,3 +396,100 @@ int validate_country(struct buf *out, const char *s, struct facta_err *err)
 	out->ptr[1] = to_upper(out->ptr[1]);
 	return 0;
 }
+
+/* Length of the UTF-8 sequence at s (n bytes left), or 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t len;
+	uint32_t c, min;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0)
+		len = 2, c = s[0] & 0x1f, min = 0x80;
+	else if ((s[0] & 0xf0) == 0xe0)
+		len = 3, c = s[0] & 0x0f, min = 0x800;
+	else if ((s[0] & 0xf8) == 0xf0)
+		len = 4, c = s[0] & 0x07, min = 0x10000;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+int validate_text(struct buf *out, const char *s, int multiline,
+		  size_t max_chars, struct facta_err *err)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t len = strlen(s), start = 0, end = len, chars = 0;
+	char subject[64];
+
+	buf_reset(out);
+	while (start < end && (s[start] == ' ' || s[start] == '\t'))
+		start++;
+	while (end > start && strchr(" \t\n", s[end - 1]))
+		end--;
+	err_quote(subject, sizeof(subject), s, len);
+	for (size_t i = start; i < end;) {
+		uint32_t cp;
+		size_t n = utf8_seq(u + i, end - i, &cp);
+
+		if (!n)
+			return err_set(err, FACTA_EINVALID,
+				       "invalid text '%s': not valid UTF-8 at"
+				       " byte %zu",
+				       subject, i + 1);
+		if ((cp < 0x20 && !(multiline && cp == '\n')) || cp == 0x7f ||
+		    (cp >= 0x80 && cp < 0xa0))
+			return err_set(err, FACTA_EINVALID,
+				       "invalid text '%s': control character"
+				       " U+%04X at byte %zu%s",
+				       subject, (unsigned)cp, i + 1,
+				       cp == '\n' ? " (one line only)" : "");
+		if ((cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069))
+			return err_set(err, FACTA_EINVALID,
+				       "invalid text '%s': direction override"
+				       " U+%04X at byte %zu",
+				       subject, (unsigned)cp, i + 1);
+		i += n;
+		chars++;
+	}
+	if (chars > max_chars)
+		return err_set(err, FACTA_EINVALID,
+			       "text '%s' is too long: %zu characters, at most"
+			       " %zu",
+			       subject, chars, max_chars);
+	if (buf_add(out, s + start, end - start) < 0)
+		return err_nomem(err);
+	return 0;
+}
+
+size_t utf8_cut(const char *s, size_t len)
+{
+	size_t i = len;
+
+	/* Step back over continuation bytes to the start of a sequence. */
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i > 0 && (unsigned char)s[i - 1] >= 0xc0) {
+		uint32_t cp;
+
+		if (utf8_seq((const unsigned char *)s + i - 1, len - i + 1,
+			     &cp) == len - i + 1)
+			return len;
+		return i - 1;
+	}
+	return len;
+}

@@ -38,4 +38,16 @@ int validate_email(struct buf *out, const char *s, struct facta_err *err);
 /* Country: ISO 3166 alpha-2, uppercased ("nl" -> "NL"). */
 int validate_country(struct buf *out, const char *s, struct facta_err *err);
 
+/*
+ * Free text as typed into a field: valid UTF-8, no control characters (a
+ * newline only when multiline), no bidirectional overrides (U+202A-U+202E,
+ * U+2066-U+2069: they make a name read differently on paper), at most
+ * max_chars characters. Leading and trailing blanks are trimmed.
+ */
+int validate_text(struct buf *out, const char *s, int multiline,
+		  size_t max_chars, struct facta_err *err);
+
+/* Length of the longest prefix of s[0..len) that ends on a UTF-8 boundary. */
+size_t utf8_cut(const char *s, size_t len);
+
 #endif

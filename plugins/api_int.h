@@ -17,6 +17,10 @@ struct doc;
 struct layout;
 struct sandbox;
 
+#define API_MAX_IMAGES 16
+/* Largest image a style may place. */
+#define API_IMAGE_MAX ((size_t)4 << 20)
+
 struct api {
 	struct sandbox *sb;
 	struct layout *lay;
@@ -41,6 +45,17 @@ struct api {
 	int page_ref; /* the page table, copied for header/footer */
 
 	struct buf scratch; /* formatting; reset on every use */
+
+	/* Images: where named ones come from, and each loaded once. */
+	const char *styles_dir;
+	int (*asset)(void *payload, const char *name, struct buf *out,
+		     struct facta_err *err);
+	void *asset_payload;
+	struct api_image {
+		char key[72]; /* the name, or "#<hash>" for bytes */
+		void *img;    /* HPDF_Image */
+	} images[API_MAX_IMAGES];
+	size_t nimages;
 };
 
 /*

@@ -11,13 +11,30 @@
 #include <math.h>
 #include <unistd.h>
 
-#define DEFAULT_FONT_DIR "/usr/share/fonts/truetype/dejavu"
-
+/*
+ * The built-in fonts: a Latin subset of DejaVu made at build time
+ * (scripts/subset-fonts.py), renamed as its licence requires.
+ */
 static const char *const font_files[FAMILY_COUNT][2] = {
-    {"DejaVuSans.ttf", "DejaVuSans-Bold.ttf"},
-    {"DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf"},
-    {"DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf"},
+    {"FactaSans.ttf", "FactaSans-Bold.ttf"},
+    {"FactaSerif.ttf", "FactaSerif-Bold.ttf"},
+    {"FactaMono.ttf", "FactaMono-Bold.ttf"},
 };
+
+static const char *const family_names[FAMILY_COUNT] = {
+    "Facta Sans", "Facta Serif", "Facta Mono"};
+
+/* Installed fonts first, then the ones in the build tree. */
+static const char *default_font_dir(void)
+{
+	const char *env = getenv("FACTA_FONTS_DIR");
+
+	if (env && *env)
+		return env;
+	if (access(FACTA_FONTS_INSTALL_DIR "/FactaSans.ttf", R_OK) == 0)
+		return FACTA_FONTS_INSTALL_DIR;
+	return FACTA_FONTS_BUILD_DIR;
+}
 
 static void hpdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *payload)
 {
@@ -79,8 +96,14 @@ static HPDF_Font get_font(struct layout *lay, const struct layout_style *st)
 		return NULL;
 	}
 	lay->font[family][bold] = HPDF_GetFont(lay->pdf, name, "UTF-8");
-	if (!lay->font[family][bold])
+	/* The font's own definition (hpdf_font.h), for glyph lookups. */
+	if (lay->font[family][bold])
+		lay->fontdef[family][bold] =
+		    ((HPDF_FontAttr)lay->font[family][bold]->attr)->fontdef;
+	if (!lay->font[family][bold] || !lay->fontdef[family][bold]) {
 		fail(lay, "cannot load font '%s'", path);
+		lay->font[family][bold] = NULL;
+	}
 	return lay->font[family][bold];
 }
 
@@ -93,7 +116,7 @@ int layout_init(struct layout *lay, const char *font_dir, struct facta_err *err)
 
 	memset(lay, 0, sizeof(*lay));
 	n = snprintf(lay->font_dir, sizeof(lay->font_dir), "%s",
-		     font_dir ? font_dir : DEFAULT_FONT_DIR);
+		     font_dir ? font_dir : default_font_dir());
 	if (n < 0 || (size_t)n >= sizeof(lay->font_dir))
 		return err_set(err, FACTA_EINVALID,
 			       "font folder name too long");
@@ -134,6 +157,11 @@ void layout_dispose(struct layout *lay)
 	lay->pdf = NULL;
 	free(lay->scratch);
 	lay->scratch = NULL;
+	for (int fam = 0; fam < FAMILY_COUNT; fam++)
+		for (int b = 0; b < 2; b++) {
+			free(lay->widths[fam][b]);
+			lay->widths[fam][b] = NULL;
+		}
 	lay->scratch_cap = 0;
 }
 
@@ -227,14 +255,62 @@ int layout_colour(unsigned *out, const char *s)
 	return 0;
 }
 
-static double raw_width(HPDF_Font f, double size, const char *s, size_t len)
+/* Advance widths (1/1000 em) of the BMP per loaded font, filled lazily. */
+static int16_t *width_table(struct layout *lay, HPDF_Font f)
 {
-	HPDF_TextWidth tw;
+	for (int fam = 0; fam < FAMILY_COUNT; fam++)
+		for (int b = 0; b < 2; b++) {
+			if (lay->font[fam][b] != f)
+				continue;
+			if (!lay->widths[fam][b]) {
+				lay->widths[fam][b] =
+				    malloc(65536 * sizeof(int16_t));
+				if (lay->widths[fam][b])
+					memset(lay->widths[fam][b], 0xff,
+					       65536 * sizeof(int16_t));
+			}
+			return lay->widths[fam][b];
+		}
+	return NULL;
+}
+
+/*
+ * Width of s in pt: the sum of the characters' advance widths, as
+ * HPDF_Font_TextWidth computes it (no char or word spacing is used), but
+ * cached: word wrap measures the same characters many times.
+ */
+static double raw_width(struct layout *lay, HPDF_Font f, double size,
+			const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int16_t *tab = width_table(lay, f);
+	long total = 0;
+	size_t i = 0;
 
 	if (!len)
 		return 0;
-	tw = HPDF_Font_TextWidth(f, (const HPDF_BYTE *)s, (HPDF_UINT)len);
-	return tw.width * size / 1000.0;
+	if (!tab) {
+		HPDF_TextWidth tw = HPDF_Font_TextWidth(f, p, (HPDF_UINT)len);
+
+		return tw.width * size / 1000.0;
+	}
+	while (i < len) {
+		unsigned c = p[i], n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+		unsigned cp = n == 1 ? c : c & (0x7f >> n);
+
+		for (unsigned k = 1; k < n && i + k < len; k++)
+			cp = cp << 6 | (p[i + k] & 0x3f);
+		i += n;
+		if (cp > 0xffff) {
+			total += HPDF_Font_GetUnicodeWidth(f, (HPDF_UNICODE)0);
+			continue;
+		}
+		if (tab[cp] < 0)
+			tab[cp] = (int16_t)HPDF_Font_GetUnicodeWidth(
+			    f, (HPDF_UNICODE)cp);
+		total += tab[cp];
+	}
+	return total * size / 1000.0;
 }
 
 double layout_width(struct layout *lay, const struct layout_style *st,
@@ -242,7 +318,7 @@ double layout_width(struct layout *lay, const struct layout_style *st,
 {
 	HPDF_Font f = get_font(lay, st);
 
-	return f ? raw_width(f, st->size, s, len) : 0;
+	return f ? raw_width(lay, f, st->size, s, len) : 0;
 }
 
 static size_t utf8_step(const char *s, size_t len, size_t i)
@@ -257,19 +333,20 @@ static size_t utf8_step(const char *s, size_t len, size_t i)
  * One line out of the paragraph s[0..len) (no newline inside): *line is its
  * length, *next where the following line starts (spaces skipped).
  */
-static void next_line(HPDF_Font f, double size, const char *s, size_t len,
+static void next_line(struct layout *lay, HPDF_Font f, double size,
+		      const char *s, size_t len,
 		      double w, size_t *line, size_t *next)
 {
 	size_t best = 0, i, n;
 
-	if (raw_width(f, size, s, len) <= w) {
+	if (raw_width(lay, f, size, s, len) <= w) {
 		*line = *next = len;
 		return;
 	}
 	for (i = 1; i < len; i++) {
 		if (s[i] != ' ' || s[i - 1] == ' ')
 			continue;
-		if (raw_width(f, size, s, i) > w)
+		if (raw_width(lay, f, size, s, i) > w)
 			break;
 		best = i;
 	}
@@ -285,7 +362,7 @@ static void next_line(HPDF_Font f, double size, const char *s, size_t len,
 	while (n < len) {
 		size_t m = utf8_step(s, len, n);
 
-		if (raw_width(f, size, s, m) > w)
+		if (raw_width(lay, f, size, s, m) > w)
 			break;
 		n = m;
 	}
@@ -303,7 +380,8 @@ struct lines {
 };
 
 /* Yields the lines of s: explicit newlines kept, words wrapped at w. */
-static int lines_next(struct lines *it, HPDF_Font f, double size, double w,
+static int lines_next(struct layout *lay, struct lines *it, HPDF_Font f,
+		      double size, double w,
 		      size_t *off, size_t *n)
 {
 	const char *nl;
@@ -321,7 +399,7 @@ static int lines_next(struct lines *it, HPDF_Font f, double size, double w,
 		*n = 0;
 		adv = 0;
 	} else {
-		next_line(f, size, it->s + it->pos, seg, w, n, &adv);
+		next_line(lay, f, size, it->s + it->pos, seg, w, n, &adv);
 	}
 	if (adv >= seg) {
 		/* Paragraph done; a trailing newline adds no empty line. */
@@ -350,7 +428,7 @@ double layout_measure(struct layout *lay, const struct layout_style *st,
 
 	if (!f)
 		return 0;
-	while (lines_next(&it, f, st->size, w, &off, &n))
+	while (lines_next(lay, &it, f, st->size, w, &off, &n))
 		h += line_height(st);
 	return h;
 }
@@ -394,6 +472,46 @@ static void set_stroke(HPDF_Page page, unsigned c)
 			       ((c >> 8) & 255) / 255.0f, (c & 255) / 255.0f);
 }
 
+/*
+ * Whether the font of st has a glyph for every character of s: a missing
+ * one is reported (and the text not drawn), never silently left out.
+ */
+static int check_glyphs(struct layout *lay, const struct layout_style *st,
+			const char *s, size_t n)
+{
+	int family = st->family >= 0 && st->family < FAMILY_COUNT ? st->family
+								  : FAMILY_SANS;
+	HPDF_FontDef def = lay->fontdef[family][!!st->bold];
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t next = utf8_step(s, n, i);
+		unsigned cp = p[i];
+
+		if (cp < 0x80) {
+			/* Printable ASCII is in every built-in font. */
+			if (cp >= 0x20 && cp < 0x7f) {
+				i = next;
+				continue;
+			}
+		} else {
+			cp &= next - i == 2 ? 0x1f : next - i == 3 ? 0x0f : 0x07;
+			for (size_t k = i + 1; k < next; k++)
+				cp = cp << 6 | (p[k] & 0x3f);
+		}
+		if (!def || cp > 0xffff ||
+		    HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp) == 0) {
+			fail(lay, "character '%.*s' (U+%04X) is not in font '%s%s'",
+			     cp < 0x20 ? 0 : (int)(next - i), s + i, cp,
+			     family_names[family], st->bold ? " Bold" : "");
+			return 0;
+		}
+		i = next;
+	}
+	return 1;
+}
+
 /* One line with its top at y, aligned in [x, x + w]. */
 static void draw_line(struct layout *lay, HPDF_Font f,
 		      const struct layout_style *st, const char *s, size_t n,
@@ -402,10 +520,11 @@ static void draw_line(struct layout *lay, HPDF_Font f,
 	HPDF_Page page;
 	double tw, base, asc, desc;
 
-	if (lay->dry || !n || lay->cur >= lay->npages || !count_op(lay))
+	if (lay->dry || !n || lay->cur >= lay->npages ||
+	    !check_glyphs(lay, st, s, n) || !count_op(lay))
 		return;
 	page = lay->pages[lay->cur];
-	tw = raw_width(f, st->size, s, n);
+	tw = raw_width(lay, f, st->size, s, n);
 	if (st->align == ALIGN_RIGHT)
 		x += w - tw;
 	else if (st->align == ALIGN_CENTER)
@@ -433,7 +552,7 @@ double layout_draw_text(struct layout *lay, const struct layout_style *st,
 
 	if (!f)
 		return 0;
-	while (lines_next(&it, f, st->size, w, &off, &n)) {
+	while (lines_next(lay, &it, f, st->size, w, &off, &n)) {
 		draw_line(lay, f, st, s + off, n, x, y + h, w);
 		h += line_height(st);
 	}
@@ -494,7 +613,7 @@ int layout_text(struct layout *lay, const struct layout_style *st,
 
 	if (!f)
 		return FACTA_EINVALID;
-	while (lines_next(&it, f, st->size, lay->w, &off, &n)) {
+	while (lines_next(lay, &it, f, st->size, lay->w, &off, &n)) {
 		ret = layout_need(lay, line_height(st), NULL);
 		if (ret < 0)
 			return ret;
@@ -557,7 +676,7 @@ int layout_watermark(struct layout *lay, size_t index, const char *text)
 	if (!f || index >= lay->npages)
 		return FACTA_EINVALID;
 	page = lay->pages[index];
-	tw = raw_width(f, 1, text, strlen(text));
+	tw = raw_width(lay, f, 1, text, strlen(text));
 	if (tw <= 0)
 		return 0;
 	angle = atan2(lay->ph, lay->pw);
@@ -587,13 +706,13 @@ int layout_watermark(struct layout *lay, size_t index, const char *text)
 	return lay->hpdf_error ? FACTA_EPDF : 0;
 }
 
-int layout_image(struct layout *lay, double *h_out, const void *data,
-		 size_t len, double x, double y, double w, double h)
+int layout_image_load(struct layout *lay, HPDF_Image *out, const void *data,
+		      size_t len)
 {
 	const unsigned char *p = data;
 	HPDF_Image img;
-	double iw, ih;
 
+	*out = NULL;
 	if (len >= 8 && !memcmp(p, "\x89PNG\r\n\x1a\n", 8)) {
 		img = HPDF_LoadPngImageFromMem(lay->pdf, p, (HPDF_UINT)len);
 	} else if (len >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff) {
@@ -610,20 +729,26 @@ int layout_image(struct layout *lay, double *h_out, const void *data,
 		fail(lay, "cannot read image");
 		return FACTA_EINVALID;
 	}
-	iw = HPDF_Image_GetWidth(img);
-	ih = HPDF_Image_GetHeight(img);
-	if (iw <= 0 || ih <= 0) {
+	if (HPDF_Image_GetWidth(img) == 0 || HPDF_Image_GetHeight(img) == 0) {
 		fail(lay, "cannot read image");
 		return FACTA_EINVALID;
 	}
+	*out = img;
+	return 0;
+}
+
+double layout_image_place(struct layout *lay, HPDF_Image img, double x,
+			  double y, double w, double h)
+{
+	double iw = HPDF_Image_GetWidth(img), ih = HPDF_Image_GetHeight(img);
+
 	if (h <= 0)
 		h = w * ih / iw;
-	*h_out = h;
 	if (!lay->dry && lay->cur < lay->npages && count_op(lay))
 		HPDF_Page_DrawImage(lay->pages[lay->cur], img, (HPDF_REAL)x,
 				    (HPDF_REAL)(lay->ph - y - h), (HPDF_REAL)w,
 				    (HPDF_REAL)h);
-	return 0;
+	return h;
 }
 
 static HPDF_Date pdf_date(const char *date)

@@ -9,6 +9,7 @@
 #define FACTA_PLUGINS_LAYOUT_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <hpdf.h>
 
@@ -43,6 +44,8 @@ struct layout_font {
 struct layout {
 	HPDF_Doc pdf;
 	HPDF_Font font[FAMILY_COUNT][2];
+	HPDF_FontDef fontdef[FAMILY_COUNT][2]; /* for glyph checks */
+	int16_t *widths[FAMILY_COUNT][2];      /* cached advance widths */
 	char font_dir[256];
 	HPDF_STATUS hpdf_error;
 	HPDF_STATUS hpdf_detail;
@@ -67,7 +70,10 @@ struct layout {
 	char msg[200]; /* why the last call failed */
 };
 
-/* Creates the PDF with the DejaVu fonts from font_dir (NULL: system). */
+/*
+ * Creates the PDF with the built-in Facta fonts (Latin subsets of DejaVu)
+ * from font_dir (NULL: $FACTA_FONTS_DIR, the installed or the build folder).
+ */
 int layout_init(struct layout *lay, const char *font_dir,
 		struct facta_err *err);
 void layout_dispose(struct layout *lay);
@@ -126,9 +132,12 @@ void layout_rect(struct layout *lay, double x, double y, double w, double h,
 /* Big light diagonal text across the page (drafts). */
 int layout_watermark(struct layout *lay, size_t page, const char *text);
 
-/* Image from PNG or JPEG bytes at (x, y) with width w; returns height. */
-int layout_image(struct layout *lay, double *h_out, const void *data,
-		 size_t len, double x, double y, double w, double h);
+/* Loads a PNG or JPEG image into the PDF (once; place it many times). */
+int layout_image_load(struct layout *lay, HPDF_Image *out, const void *data,
+		      size_t len);
+/* Draws img at (x, y) with width w (h <= 0: keep the ratio); its height. */
+double layout_image_place(struct layout *lay, HPDF_Image img, double x,
+			  double y, double w, double h);
 
 /* Sets the date and names in the PDF info and writes the file to out. */
 int layout_finish(struct layout *lay, struct buf *out, const char *date,

@@ -7,6 +7,7 @@
 #include "core/date.h"
 #include "core/document.h"
 #include "core/error.h"
+#include "core/vat.h"
 #include "plugins/api_int.h"
 
 #include <lauxlib.h>
@@ -429,6 +430,35 @@ static void freeze(lua_State *L, int depth)
 	lua_replace(L, t);
 }
 
+/* "excl", "incl" or "none": how prices and totals are shown. */
+static const char *shown(const struct doc *doc)
+{
+	const char *s = doc->show_vat;
+
+	return s && (!strcmp(s, "incl") || !strcmp(s, "none")) ? s : "excl";
+}
+
+/*
+ * A line's unit price and amount as shown: incl. VAT when shown so, else
+ * excl. (converted by core/vat when entered the other way).
+ */
+static void shown_line(lua_State *L, const struct doc *doc,
+		       const struct doc_line *l, int64_t *price,
+		       int64_t *amount)
+{
+	int incl = !strcmp(shown(doc), "incl");
+
+	*price = l->unit_price_cents;
+	*amount = l->amount_cents;
+	if (incl == !!doc->prices_incl || !l->vat_rate_bp)
+		return;
+	if ((incl ? vat_price_incl(price, *price, l->vat_rate_bp)
+		  : vat_price_excl(price, *price, l->vat_rate_bp)) < 0 ||
+	    (incl ? vat_price_incl(amount, *amount, l->vat_rate_bp)
+		  : vat_price_excl(amount, *amount, l->vat_rate_bp)) < 0)
+		luaL_error(L, "amount out of range");
+}
+
 static void push_lines(lua_State *L, struct api *api)
 {
 	const struct doc *doc = api->doc;
@@ -444,8 +474,18 @@ static void push_lines(lua_State *L, struct api *api)
 		set_int(L, "unit_price", l->unit_price_cents);
 		set_int(L, "vat_rate", l->vat_rate_bp);
 		set_int(L, "amount", l->amount_cents);
+		set_int(L, "discount", l->discount_bp);
+		lua_pushboolean(L, l->optional);
+		lua_setfield(L, -2, "optional");
 		push_rate(L, api, l->vat_rate_bp);
 		lua_setfield(L, -2, "vat_label");
+		{
+			int64_t price, amount;
+
+			shown_line(L, doc, l, &price, &amount);
+			set_int(L, "price", price);
+			set_int(L, "total", amount);
+		}
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	lua_setfield(L, -2, "lines");
@@ -486,6 +526,86 @@ static void push_vat(lua_State *L, struct api *api)
 	lua_setfield(L, -2, "vat");
 }
 
+/* Appends the row {text(key, args...), money(cents), bold=} to the list. */
+static void add_row(lua_State *L, struct api *api, int list, const char *key,
+		    int nargs, int64_t cents, int bold)
+{
+	int args = lua_gettop(L) - nargs + 1;
+
+	lua_createtable(L, 2, 1);
+	api_text(L, api, key, args, nargs);
+	lua_rawseti(L, -2, 1);
+	push_money(L, api, cents);
+	lua_rawseti(L, -2, 2);
+	if (bold) {
+		lua_pushboolean(L, 1);
+		lua_setfield(L, -2, "bold");
+	}
+	lua_rawseti(L, list, (lua_Integer)lua_rawlen(L, list) + 1);
+	lua_settop(L, args - 1);
+}
+
+/*
+ * doc.totals_rows: the rows of the totals block as the prices are shown,
+ * ready for page.totals: excl. (subtotal, VAT per rate, total), incl.
+ * (total, VAT included per rate) or none (total only); then paid and due.
+ */
+static void push_totals_rows(lua_State *L, struct api *api)
+{
+	const struct doc *doc = api->doc;
+	const char *mode = shown(doc);
+	int list;
+
+	lua_newtable(L);
+	list = lua_gettop(L);
+	if (!strcmp(mode, "excl")) {
+		if (doc->discount_cents) {
+			add_row(L, api, list, "discount", 0, -doc->discount_cents,
+				0);
+		}
+		add_row(L, api, list, "subtotal", 0, doc->total_excl_cents, 0);
+		for (size_t i = 0; i < doc->nvat; i++) {
+			push_rate(L, api, doc->vat[i].rate_bp);
+			push_money(L, api, doc->vat[i].base_cents);
+			add_row(L, api, list, "vat_line", 2,
+				doc->vat[i].vat_cents, 0);
+		}
+		add_row(L, api, list, "total", 0, doc->total_incl_cents, 1);
+	} else if (!strcmp(mode, "incl")) {
+		if (doc->discount_cents)
+			add_row(L, api, list, "discount", 0, -doc->discount_cents,
+				0);
+		add_row(L, api, list, "total_incl", 0, doc->total_incl_cents, 1);
+		for (size_t i = 0; i < doc->nvat; i++) {
+			if (!doc->vat[i].vat_cents)
+				continue;
+			push_rate(L, api, doc->vat[i].rate_bp);
+			add_row(L, api, list, "vat_included", 1,
+				doc->vat[i].vat_cents, 0);
+		}
+	} else {
+		if (doc->discount_cents)
+			add_row(L, api, list, "discount", 0, -doc->discount_cents,
+				0);
+		add_row(L, api, list, "total", 0, doc->total_incl_cents, 1);
+	}
+	if (doc->paid_cents && strcmp(doc->kind ? doc->kind : "", "quote")) {
+		add_row(L, api, list, "paid", 0, -doc->paid_cents, 0);
+		add_row(L, api, list, "open", 0, doc->open_cents, 1);
+	}
+	lua_setfield(L, -2, "totals_rows");
+}
+
+static void push_options(lua_State *L, const struct doc *doc)
+{
+	lua_createtable(L, 0, 4);
+	set_str(L, "colour", doc->options.colour);
+	set_str(L, "logo", doc->options.logo);
+	set_str(L, "paper", doc->options.paper);
+	set_str(L, "prices", shown(doc));
+	lua_setfield(L, -2, "options");
+}
+
 void api_push_doc(lua_State *L, struct api *api)
 {
 	const struct doc *doc = api->doc;
@@ -518,9 +638,27 @@ void api_push_doc(lua_State *L, struct api *api)
 	set_int(L, "paid", doc->paid_cents);
 	set_int(L, "open", doc->open_cents);
 	lua_setfield(L, -2, "totals");
+	push_totals_rows(L, api);
+	push_options(L, doc);
+	/* The mandatory wording, in the document's language. */
 	lua_newtable(L);
-	lua_setfield(L, -2, "options");
-	lua_newtable(L);
+	if (doc->vat_wording) {
+		api_text(L, api, doc->vat_wording, 1, 0);
+		lua_rawseti(L, -2, 1);
+	}
 	lua_setfield(L, -2, "vat_wording");
+	set_str(L, "vat_treatment",
+		doc->vat_treatment ? doc->vat_treatment : "standard");
+	set_str(L, "intro", doc->intro);
+	set_str(L, "closing", doc->closing);
+	if (doc->related_number) {
+		lua_createtable(L, 0, 2);
+		set_str(L, "number", doc->related_number);
+		if (doc->related_date[0])
+			set_str(L, "date", doc->related_date);
+		lua_setfield(L, -2, "related");
+	}
+	if (doc->reminder_level)
+		set_int(L, "reminder_level", doc->reminder_level);
 	freeze(L, 0);
 }

@@ -11,6 +11,7 @@
 #include "plugins/layout_int.h"
 
 #include <lauxlib.h>
+#include <strings.h>
 
 #define MAX_COLUMNS 16
 #define MAX_ITEMS 100000
@@ -1148,20 +1149,130 @@ static int l_table(lua_State *L)
 	return 0;
 }
 
-/* page.image(png_or_jpeg_bytes, {width=mm, height=, align=, x=, y=}) */
+static int image_name_ok(const char *s, size_t n)
+{
+	if (!n || n > 64 || s[0] == '.')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || strchr("_.-", s[i])))
+			return 0;
+	return 1;
+}
+
+static int has_image_ext(const char *s, size_t n)
+{
+	static const char *const ext[] = { ".png", ".jpg", ".jpeg" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(ext); i++) {
+		size_t e = strlen(ext[i]);
+
+		if (n > e && n < 100 && !strncasecmp(s + n - e, ext[i], e))
+			return 1;
+	}
+	return 0;
+}
+
+/* Bytes of image `name`: the account's assets, then the built-in ones. */
+static int image_bytes(struct api *api, const char *name, struct buf *out,
+		       struct facta_err *err)
+{
+	char path[1024];
+	FILE *f;
+	char chunk[8192];
+	size_t n;
+	int ret = FACTA_ENOTFOUND;
+
+	if (api->asset) {
+		ret = api->asset(api->asset_payload, name, out, err);
+		if (ret != FACTA_ENOTFOUND)
+			return ret;
+		buf_reset(out);
+		err_clear(err);
+	}
+	snprintf(path, sizeof(path), "%s/assets/%s", api->styles_dir, name);
+	if (!(f = fopen(path, "rb")))
+		return err_set(err, FACTA_ENOTFOUND,
+			       "no image '%s' in the account or built in",
+			       name);
+	ret = 0;
+	while (!ret && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		ret = buf_add(out, chunk, n);
+	if (!ret && ferror(f))
+		ret = FACTA_EIO;
+	fclose(f);
+	if (ret < 0)
+		err_set(err, ret, "cannot read image '%s'", name);
+	return ret;
+}
+
+/* The image for the string at idx (bytes or a name), loaded once. */
+static HPDF_Image get_image(lua_State *L, struct api *api, int idx)
+{
+	size_t len;
+	const char *s = luaL_checklstring(L, idx, &len);
+	/* A name ends in .png/.jpg/.jpeg; anything with a '/' is refused. */
+	int named = has_image_ext(s, len);
+	int bytes = !named && !memchr(s, '/', len);
+	char key[72];
+	struct buf data;
+	struct facta_err err = {0, ""};
+	HPDF_Image img;
+	uint64_t h = 1469598103934665603ULL;
+	int ret;
+
+	if (bytes) {
+		for (size_t i = 0; i < len; i++)
+			h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+		snprintf(key, sizeof(key), "#%016llx:%zu",
+			 (unsigned long long)h, len);
+	} else if (!named || !image_name_ok(s, len)) {
+		luaL_error(L, "invalid image name (use A-Z a-z 0-9 _ . -, "
+			      "not a path)");
+	} else {
+		snprintf(key, sizeof(key), "%s", s);
+	}
+	for (size_t i = 0; i < api->nimages; i++)
+		if (!strcmp(api->images[i].key, key))
+			return api->images[i].img;
+	if (api->nimages == API_MAX_IMAGES)
+		luaL_error(L, "too many images (%d at most)", API_MAX_IMAGES);
+	if (bytes) {
+		ret = layout_image_load(api->lay, &img, s, len);
+	} else {
+		buf_init(&data, API_IMAGE_MAX);
+		ret = image_bytes(api, key, &data, &err);
+		if (ret == 0)
+			ret = layout_image_load(api->lay, &img, data.ptr,
+						data.len);
+		buf_dispose(&data);
+		if (err.msg[0])
+			luaL_error(L, "%s", err.msg);
+	}
+	if (ret < 0)
+		check(L, api);
+	snprintf(api->images[api->nimages].key, sizeof(key), "%s", key);
+	api->images[api->nimages++].img = img;
+	return img;
+}
+
+/*
+ * page.image(bytes_or_name, {width=mm, height=, align=, x=, y=}): PNG or
+ * JPEG bytes, or the name of an image ("logo.png": the account's asset,
+ * else <styles>/assets/logo.png).
+ */
 static int l_image(lua_State *L)
 {
 	struct api *api = upapi(L);
 	struct layout *lay = api->lay;
-	size_t len;
-	const char *data = luaL_checklstring(L, 1, &len);
 	int opts = lua_istable(L, 2) ? 2 : 0;
 	double w = opt_num(L, opts, "width", 40) * LAYOUT_MM;
 	double h = opt_num(L, opts, "height", 0) * LAYOUT_MM;
 	int absolute = has(L, opts, "y");
 	const char *a = opt_str(L, opts, "align", "left");
-	double x, y, hout = 0;
+	double x, y, hout;
 	int align = parse_align(L, a);
+	HPDF_Image img = get_image(L, api, 1);
 
 	if (w > lay->w && !absolute)
 		w = lay->w;
@@ -1174,17 +1285,14 @@ static int l_image(lua_State *L)
 		check(L, api);
 	/* Measure first (dry) so a flowing image can move to the next page. */
 	lay->dry++;
-	if (layout_image(lay, &hout, data, len, x, y, w, h) < 0) {
-		lay->dry--;
-		check(L, api);
-	}
+	hout = layout_image_place(lay, img, x, y, w, h);
 	lay->dry--;
 	if (!absolute) {
 		need(L, api, hout, NULL);
 		y = lay->y;
 	}
-	if (layout_image(lay, &hout, data, len, x, y, w, h) < 0)
-		check(L, api);
+	layout_image_place(lay, img, x, y, w, h);
+	check(L, api);
 	if (!absolute)
 		lay->y += hout;
 	return 0;

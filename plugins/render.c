@@ -202,6 +202,9 @@ int render_pdf(struct buf *out, const struct doc *doc,
 			   err);
 	if (ret < 0)
 		goto cleanup;
+	r->api.styles_dir = dir;
+	r->api.asset = opts->asset;
+	r->api.asset_payload = opts->asset_payload;
 	r->api.sb = &r->sb;
 	r->api.lay = lay;
 	r->api.doc = doc;

@@ -27,8 +27,17 @@ struct render_opts {
 	const char *style_chunk;
 	/* Language of the document texts; NULL means doc->lang or "nl". */
 	const char *lang;
-	/* Folder of the TrueType fonts; NULL means the DejaVu system folder. */
+	/* Folder of the built-in fonts (FactaSans.ttf ...); NULL: the default. */
 	const char *font_dir;
+	/*
+	 * Images a style names (page.image("logo.png")): asked of this
+	 * callback first (the account's assets; it appends the bytes to out
+	 * and returns 0, FACTA_ENOTFOUND or another error), then looked up
+	 * in <styles_dir>/assets/. Names are [A-Za-z0-9_.-], never a path.
+	 */
+	int (*asset)(void *payload, const char *name, struct buf *out,
+		     struct facta_err *err);
+	void *asset_payload;
 	/* Sandbox limits; 0 means the defaults (50M instructions, 64 MiB). */
 	unsigned long instruction_limit;
 	size_t memory_limit;

@@ -1,7 +1,8 @@
--- classic.lua: facta's default house style. A calm Dutch invoice: seller top
+-- classic.lua: facta's default house style. A calm Dutch document: seller top
 -- right, the customer in the window of a C5/DL envelope, one VAT row per rate,
 -- and in the footer everything the law asks for (KvK, btw-id, IBAN).
-local style = { name = "classic", kinds = { "invoice" } }
+-- Invoices, quotes and credit notes; options: colour, logo, paper, prices.
+local style = { name = "classic", kinds = { "invoice", "quote", "credit_note", "reminder" } }
 
 local function join(sep, ...)
 	local out = {}
@@ -12,13 +13,15 @@ end
 local function labelled(key, value) return value and (t(key) .. " " .. value) end
 
 function style.render(doc, page)
-	local s, c = doc.seller, doc.customer
-	local accent = doc.options.colour or "#1b4d89"
+	local s, c, o = doc.seller, doc.customer, doc.options
+	local quote = doc.kind == "quote"
+	local accent = o.colour or "#1b4d89"
 	local iban = s.iban and s.iban:gsub("(....)", "%1\u{a0}"):gsub("\u{a0}$", "")
 	local number = doc.number or t("draft")
+	local k = function(key) return t(quote and "quote_" .. key or key) end
 
 	page.setup {
-		size = "A4", margin = { 20, 18, 26, 20 },
+		size = o.paper or "A4", margin = { 20, 18, 26, 20 },
 		header = function(p)
 			if p.number > 1 then
 				p.text(join("  ·  ", t(doc.kind) .. " " .. number, s.name),
@@ -41,49 +44,57 @@ function style.render(doc, page)
 	page.font { name = "table_header", size = 7.5, weight = "bold", colour = "#444444" }
 	page.font { name = "total", size = 10.5, weight = "bold", colour = accent }
 
+	if o.logo then page.image(o.logo, { x = 20, y = 6, width = 30 }) end
 	page.text(t(doc.kind), { font = "title" })
 	page.box { x = 122, y = 20, w = 70, align = "right",
 		{ text = s.name, font = "strong" }, s.address_lines, s.email, s.phone }
 	page.box { x = 20, y = 50, w = 85,                     -- envelope window
-		{ text = t("to"), font = "label", after = 1 },
+		{ text = k("to"), font = "label", after = 1 },
 		{ text = c.name, font = "strong" }, c.attention and t("attention", c.attention),
 		c.address_lines }
 	page.box { x = 122, y = 50, w = 70, function()
 		page.fields { align = "right",
-			{ t("number"), number },
-			{ t("date"), fmt.date(doc.date, "long") },
-			{ t("due_date"), fmt.date(doc.due_date, "long") },
+			{ k("number"), number },
+			{ k("date"), fmt.date(doc.date, "long") },
+			{ quote and t("valid_until") or t("due_date"), fmt.date(doc.due_date, "long") },
 			doc.reference ~= doc.number and { t("reference"), doc.reference },
 			c.vat_id and { t("customer_vat_id"), c.vat_id },
 		}
 	end }
 	page.move_to(92)
+	if doc.intro then page.text(doc.intro, { after = 4 }) end
 
+	local vat = o.prices ~= "none"
+	local columns = {
+		{ t("description"), width = "1fr" },
+		{ t("quantity"), width = 22, align = "right" },
+		{ t("price"), width = 24, align = "right" },
+	}
+	if vat then columns[#columns + 1] = { t("vat"), width = 13, align = "right" } end
+	columns[#columns + 1] = { t("amount"), width = 25, align = "right" }
 	page.table {
-		columns = {
-			{ t("description"), width = "1fr" },
-			{ t("quantity"), width = 22, align = "right" },
-			{ t("price"), width = 24, align = "right" },
-			{ t("vat"), width = 13, align = "right" },
-			{ t("amount"), width = 25, align = "right" },
-		},
+		columns = columns,
 		rows = doc.lines,
 		row = function(l)
-			return { l.description, fmt.qty(l.quantity, l.unit), fmt.money(l.unit_price),
-			         l.vat_label, fmt.money(l.amount) }
+			local r = { l.description, fmt.qty(l.quantity, l.unit), fmt.money(l.price) }
+			if vat then r[#r + 1] = l.vat_label end
+			r[#r + 1] = fmt.money(l.total)
+			return r
 		end,
 	}
 
 	page.space(4)
 	page.keep_together(function()
-		page.totals { width = 84,
-			{ t("subtotal"), fmt.money(doc.totals.excl) },
-			doc.vat_rows,
-			{ t("total"), fmt.money(doc.totals.incl), bold = true },
-		}
+		page.totals { width = 84, doc.totals_rows }
+		for _, w in ipairs(doc.vat_wording) do page.text(w, { font = "strong", before = 2 }) end
 		page.space(8)
-		page.text(t("payment_terms", fmt.money(doc.totals.incl), fmt.date(doc.due_date, "long"),
-		            iban or "", doc.reference or number))
+		if quote then
+			page.text(t("quote_terms", fmt.date(doc.due_date, "long"), number))
+		elseif doc.kind == "invoice" then
+			page.text(t("payment_terms", fmt.money(doc.totals.open), fmt.date(doc.due_date, "long"),
+			            iban or "", doc.reference or number))
+		end
+		if doc.closing then page.text(doc.closing, { before = 3 }) end
 		if doc.notes then page.text(doc.notes, { colour = "#555555", size = 8, before = 3 }) end
 	end)
 end

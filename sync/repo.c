@@ -558,6 +558,7 @@ int repo_clone(struct repo **out, const char *url, const char *dir,
 	started = true;
 	if ((rc = repo_init(&r, dir, err)) < 0)
 		goto cleanup;
+	r->progress = true;
 	if ((rc = repo_remote_add(r, "origin", url, err)) < 0)
 		goto cleanup;
 	if (git_remote_lookup(&remote, r->git, "origin") < 0) {

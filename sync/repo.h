@@ -7,6 +7,7 @@
 #ifndef FACTA_REPO_H
 #define FACTA_REPO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,7 +49,58 @@ struct sync_report {
 	size_t txns_fetched;    /* transactions that came in */
 	size_t txns_pushed;     /* own transactions sent */
 	size_t chains_rejected; /* rewritten/diverged chains, not applied */
+	size_t remotes;		/* remotes synced with */
+	int own_behind;		/* our chain is longer on a remote: this is an
+				   old copy (restored backup): take a new id */
+	int own_diverged;	/* our chain differs there and here */
+	int repacked;		/* packs piled up and were repacked */
 };
+
+/* Shows transfer progress on stderr when it is a terminal. */
+void repo_set_progress(struct repo *r, bool on);
+
+/* A read-only clone: sync only fetches, never pushes. */
+void repo_set_readonly(struct repo *r, bool on);
+
+/* Removes a remote. FACTA_ENOTFOUND when there is none of that name. */
+int repo_remote_remove(struct repo *r, const char *name,
+		       struct facta_err *err);
+
+/*
+ * Removes git lock files (refs, packed-refs, config) left by a process that
+ * was killed. Call only while holding the account lock: then no lock can be
+ * live. *removed gets how many there were.
+ */
+int repo_clean_locks(struct repo *r, unsigned *removed,
+		     struct facta_err *err);
+
+struct repo_stats {
+	size_t packs; /* pack files */
+	size_t loose; /* loose objects */
+};
+int repo_pack_stats(struct repo_stats *st, struct repo *r,
+		    struct facta_err *err);
+
+/* Repacks when there are more packs or loose objects than these. */
+#define REPO_MAX_PACKS 16
+#define REPO_MAX_LOOSE 2000
+
+/*
+ * Writes everything reachable from a ref into one new pack, then deletes
+ * the old packs and loose objects (a kill in between only leaves copies).
+ */
+int repo_repack(struct repo *r, struct facta_err *err);
+int repo_maybe_repack(bool *done, struct repo *r, struct facta_err *err);
+
+/*
+ * Reads every chain from its first transaction (seq counting 1, 2, 3, ...,
+ * one parent each, a txn.json in each); cb gets each chain's length and
+ * NULL, or the problem found.
+ */
+typedef int (*repo_chain_cb)(void *payload, const char *replica,
+			     uint64_t length, const char *problem);
+int repo_verify_chains(struct repo *r, repo_chain_cb cb, void *payload,
+		       struct facta_err *err);
 
 /*
  * Syncs with one remote (NULL: every remote): fetches all of refs/facta/,

@@ -23,7 +23,37 @@ struct repo {
 	git_repository *git;
 	char *dir;
 	struct journal journal;
+	bool progress; /* show transfer progress on stderr (a terminal) */
+	bool readonly; /* never push (a bookkeeper's clone) */
 };
+
+/*
+ * The callbacks facta gives libgit2 for any remote operation (repo_net.c):
+ * credentials (a token for https, ssh-agent or a key file for ssh; at most
+ * REPO_CRED_TRIES attempts), host key checking against known_hosts, transfer
+ * progress, and the per-ref push verdict (push_cb, may be NULL).
+ */
+#define REPO_CRED_TRIES 3
+struct repo_cb {
+	struct repo *r;
+	const char *url; /* the remote's, for the ssh port */
+	unsigned cred_tries;
+	int (*push_cb)(const char *refname, const char *status, void *data);
+	void *push_data;
+};
+void repo_callbacks(git_remote_callbacks *cbs, struct repo_cb *st,
+		    struct repo *r);
+
+/*
+ * Test hook: when FACTA_TEST_KILL_AT names point, the process kills itself
+ * there with SIGKILL (to prove a sync killed at any point loses nothing).
+ */
+void repo_test_hook(const char *point);
+
+/* Writes the commits from ltip back to (not incl.) rtip into dst's odb. */
+int repo_send_objects(struct repo *r, git_repository *dst, const git_oid *ltip,
+		      const git_oid *rtip, const char *remote,
+		      struct facta_err *err);
 
 /*
  * Sets FACTA_EGIT with "git: WHAT: <libgit2's last message>" and returns it.

@@ -66,10 +66,9 @@ static int pack_append(void *data, size_t size, void *payload)
 	return sink->wp->append(sink->wp, data, size, &sink->stats);
 }
 
-/* Writes the commits from our tip back to (not incl.) rtip into dst's odb. */
-static int send_objects(struct repo *r, git_repository *dst,
-			const git_oid *ltip, const git_oid *rtip,
-			const char *remote, struct facta_err *err)
+int repo_send_objects(struct repo *r, git_repository *dst, const git_oid *ltip,
+		      const git_oid *rtip, const char *remote,
+		      struct facta_err *err)
 {
 	struct pack_sink sink = {NULL, {0}};
 	git_packbuilder *pb = NULL;
@@ -170,9 +169,10 @@ static int push_local(struct sync_report *rep, struct repo *r,
 	if (rfound && (rc = check_fast_forward(r, remote, replica, &ltip, &rtip,
 					       &rseq, err)) < 0)
 		goto cleanup;
-	if ((rc = send_objects(r, dst, &ltip, rfound ? &rtip : NULL, remote,
-			       err)) < 0)
+	if ((rc = repo_send_objects(r, dst, &ltip, rfound ? &rtip : NULL,
+				    remote, err)) < 0)
 		goto cleanup;
+	repo_test_hook("push-objects-sent");
 	/* The compare-and-swap that git's receive-pack would do for us. */
 	if (rfound)
 		grc = git_reference_create_matching(
@@ -193,6 +193,7 @@ static int push_local(struct sync_report *rep, struct repo *r,
 		goto cleanup;
 	}
 	rep->txns_pushed += lseq - rseq;
+	repo_test_hook("push-ref-moved");
 	rc = update_staged(r, remote, replica, &ltip, err);
 cleanup:
 	git_reference_free(ref);
@@ -232,6 +233,7 @@ int repo_push_chain_transport(struct sync_report *rep, struct repo *r,
 	const char *url = git_remote_url(remote);
 	const git_remote_head **heads;
 	struct push_status st = {NULL, false, ""};
+	struct repo_cb cb;
 	struct buf refname = BUF_INIT, spec = BUF_INIT;
 	char *specs[1];
 	git_strarray refspecs = {specs, 1};
@@ -253,8 +255,10 @@ int repo_push_chain_transport(struct sync_report *rep, struct repo *r,
 	    !found)
 		goto cleanup;
 	st.refname = refname.ptr;
-	po.callbacks.push_update_reference = on_push_update;
-	po.callbacks.payload = &st;
+	repo_callbacks(&po.callbacks, &cb, r);
+	cb.url = url;
+	cb.push_cb = on_push_update;
+	cb.push_data = &st;
 	if (git_remote_connect(remote, GIT_DIRECTION_PUSH, &po.callbacks, NULL,
 			       NULL) < 0) {
 		rc = err_set(err, FACTA_ENET,
@@ -278,6 +282,7 @@ int repo_push_chain_transport(struct sync_report *rep, struct repo *r,
 					     &heads[i]->oid, &rseq, err)) < 0)
 			goto cleanup;
 	}
+	repo_test_hook("push-connected");
 	grc = git_remote_push(remote, &refspecs, &po);
 	if (grc == GIT_ENONFASTFORWARD) {
 		rc = err_set(err, FACTA_ECONFLICT,

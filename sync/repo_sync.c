@@ -88,12 +88,15 @@ int repo_fetch(struct repo *r, git_remote *remote, struct facta_err *err)
 {
 	git_fetch_options fo;
 	const char *name = git_remote_name(remote);
+	struct repo_cb cb;
 	struct buf spec = BUF_INIT;
 	char *specs[1];
 	git_strarray refspecs = {specs, 1};
 	int rc;
 
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+	repo_callbacks(&fo.callbacks, &cb, r);
+	cb.url = git_remote_url(remote);
 	if ((rc = staging_clear(r, name, err)) < 0)
 		goto cleanup;
 	if (buf_addf(&spec, "+refs/facta/*:" REPO_STAGING "%s/*", name) < 0) {
@@ -158,6 +161,10 @@ static void reject_own(struct sync_report *rep, struct verdict *v,
 		       const char *remote, const char *replica, bool ahead,
 		       uint64_t theirs, uint64_t ours)
 {
+	if (ahead)
+		rep->own_behind = 1;
+	else
+		rep->own_diverged = 1;
 	if (ahead)
 		reject(rep, v, true,
 		       "replica %s is behind its copy on remote '%s': this "
@@ -396,9 +403,12 @@ int repo_sync_remote(struct sync_report *rep, struct repo *r,
 	}
 	if ((rc = repo_fetch(r, remote, err)) < 0)
 		goto cleanup;
+	repo_test_hook("fetch-done");
 	if ((rc = take_chains(rep, &v, r, name, replica, err)) < 0)
 		goto cleanup;
-	if (replica && !v.own) {
+	rep->remotes++;
+	repo_test_hook("sync-fetched");
+	if (replica && !v.own && !r->readonly) {
 		if ((rc = push_needed(&needed, r, name, replica, err)) < 0)
 			goto cleanup;
 		if (needed &&

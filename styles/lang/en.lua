@@ -40,6 +40,17 @@ return {
 		payment_terms = "Please transfer {1} before {2} to {3}, quoting "
 			.. "invoice number {4}.",
 		page_of = "Page {1} of {2}",
+		discount = "Discount",
+		total_incl = "Total incl. VAT",
+		vat_included = "Including VAT {1}",
+		quote_to = "Quote for",
+		quote_number = "Quote number",
+		quote_date = "Quote date",
+		quote_terms = "This quote is valid until {1}. To accept, please "
+			.. "reply quoting quote number {2}.",
+		contact = "Contact",
+		website = "Website",
+		unit_price = "Unit price",
 		kvk = "CoC",
 		vat_id = "VAT ID",
 		iban = "IBAN",
@@ -48,5 +59,23 @@ return {
 		phone = "Phone",
 		customer_vat_id = "Customer VAT ID",
 		reverse_charge = "VAT reverse-charged",
+		vat_exempt = "VAT exempt (art. 11 Dutch VAT Act)",
+		vat_reverse_charge = "VAT reverse-charged",
+		vat_eu_services = "Reverse charge: service to a business in the EU"
+			.. " (art. 44 and 196 VAT Directive)",
+		vat_eu_goods = "Intra-Community supply, 0% VAT"
+			.. " (art. 138 VAT Directive)",
+		vat_export = "Export outside the EU, 0% VAT",
+		vat_kor = "VAT exempt under the Dutch small business scheme (KOR)",
+		credit_of = "Credit for invoice {1} of {2}",
+		valid_until = "Valid until",
+		quote_ref = "Quote {1}",
+		reminder_first = "According to our records invoice {1} of {2} has"
+			.. " not been paid in full. Please transfer the amount due"
+			.. " of {3} within 7 days to {4}, quoting invoice number {1}.",
+		reminder_second = "Despite our earlier reminder we have not yet"
+			.. " received payment of invoice {1} of {2}. Please transfer"
+			.. " the amount due of {3} within 5 days to {4}, quoting"
+			.. " invoice number {1}.",
 	},
 }

@@ -40,6 +40,17 @@ return {
 		payment_terms = "Wij verzoeken u het bedrag van {1} vóór {2} over te "
 			.. "maken op {3} o.v.v. factuurnummer {4}.",
 		page_of = "Pagina {1} van {2}",
+		discount = "Korting",
+		total_incl = "Totaal incl. btw",
+		vat_included = "Waarvan btw {1}",
+		quote_to = "Offerte voor",
+		quote_number = "Offertenummer",
+		quote_date = "Offertedatum",
+		quote_terms = "Deze offerte is geldig tot {1}. Akkoord? Laat het ons "
+			.. "weten onder vermelding van offertenummer {2}.",
+		contact = "Contactpersoon",
+		website = "Website",
+		unit_price = "Stukprijs",
 		kvk = "KvK",
 		vat_id = "Btw-id",
 		iban = "IBAN",
@@ -48,5 +59,25 @@ return {
 		phone = "Telefoon",
 		customer_vat_id = "Btw-id klant",
 		reverse_charge = "Btw verlegd",
+		vat_exempt = "Vrijgesteld van btw (art. 11 Wet OB)",
+		vat_reverse_charge = "Btw verlegd",
+		vat_eu_services = "Btw verlegd: dienst aan een ondernemer in de EU"
+			.. " (art. 44 en 196 Btw-richtlijn)",
+		vat_eu_goods = "Intracommunautaire levering, 0% btw"
+			.. " (art. 138 Btw-richtlijn)",
+		vat_export = "Uitvoer buiten de EU, 0% btw",
+		vat_kor = "Vrijgesteld van btw op grond van de"
+			.. " kleineondernemersregeling (KOR)",
+		credit_of = "Creditering van factuur {1} van {2}",
+		valid_until = "Geldig tot",
+		quote_ref = "Offerte {1}",
+		reminder_first = "Volgens onze administratie is factuur {1} van {2}"
+			.. " nog niet (volledig) betaald. Wij verzoeken u het"
+			.. " openstaande bedrag van {3} binnen 7 dagen over te maken"
+			.. " op {4} o.v.v. factuurnummer {1}.",
+		reminder_second = "Ondanks onze eerdere herinnering hebben wij de"
+			.. " betaling van factuur {1} van {2} nog niet ontvangen."
+			.. " Wij verzoeken u het openstaande bedrag van {3} binnen"
+			.. " 5 dagen over te maken op {4} o.v.v. factuurnummer {1}.",
 	},
 }

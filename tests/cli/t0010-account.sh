@@ -35,7 +35,7 @@ expect_fail 2 "iban" -A acct company set --iban NL91ABNA0417164301
 expect_fail 2 "number format" -A acct company set --number-format "2026"
 expect_fail 2 "days" -A acct company set --payment-term abc
 expect_fail 2 "language" -A acct company set --lang fr
-expect_fail 2 "unknown option" -A acct company set --colour red
+expect_fail 2 "unknown option" -A acct company set --frobnicate red
 expect_fail 2 "at least one" -A acct company set
 # One bad field among good ones: nothing is written.
 expect_fail 2 "iban" -A acct company set --name "Other" --iban XX00

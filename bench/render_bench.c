@@ -1,0 +1,108 @@
+/*
+ * render_bench.c: how fast and how small facta renders: per built-in style,
+ * N one-page and M three-page sample invoices through render_pdf (sandbox,
+ * layout, libharu), CPU ms and bytes per document. Run by bench/render.sh.
+ */
+#include "core/compat.h"
+#include "core/buf.h"
+#include "core/document.h"
+#include "core/error.h"
+#include "plugins/render.h"
+
+#include <time.h>
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Page objects in a libharu PDF ("/Type /Page" not followed by 's'). */
+static int count_pages(const struct buf *b)
+{
+	int n = 0;
+
+	for (size_t i = 0; i + 12 <= b->len; i++)
+		if (!memcmp(b->ptr + i, "/Type /Page", 11) &&
+		    b->ptr[i + 11] != 's')
+			n++;
+	return n;
+}
+
+static int render_once(struct buf *out, const struct doc *doc,
+		       const char *style)
+{
+	struct render_opts o;
+	struct facta_err err;
+
+	memset(&o, 0, sizeof(o));
+	o.style = style;
+	buf_reset(out);
+	if (render_pdf(out, doc, &o, &err) < 0) {
+		fprintf(stderr, "render_bench: %s: %s\n", style, err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* A sample with as many lines as fit in `pages` pages of this style. */
+static struct doc *sample_for(const char *style, int pages, size_t *nlines)
+{
+	struct buf b = BUF_INIT;
+	struct doc *doc = NULL;
+	size_t n = pages == 1 ? 20 : 30;
+
+	for (;;) {
+		doc_free(doc);
+		int got;
+
+		if (doc_sample(&doc, n, "nl") < 0 || render_once(&b, doc, style))
+			exit(1);
+		got = count_pages(&b);
+
+		if (got == pages || n > 400)
+			break;
+		if (got > pages)
+			n--;
+		else
+			n += 4;
+	}
+	buf_dispose(&b);
+	*nlines = n;
+	return doc;
+}
+
+static void run(const char *style, int pages, int count)
+{
+	struct buf b = BUF_INIT;
+	size_t nlines, bytes = 0;
+	struct doc *doc = sample_for(style, pages, &nlines);
+	double t0 = now_ms();
+
+	for (int i = 0; i < count; i++) {
+		if (render_once(&b, doc, style))
+			exit(1);
+		bytes += b.len;
+	}
+	printf("%-8s %d page%s (%3zu lines) x %4d: %6.2f ms/doc, %6zu "
+	       "bytes/doc\n",
+	       style, pages, pages > 1 ? "s" : " ", nlines, count,
+	       (now_ms() - t0) / count, bytes / (size_t)count);
+	buf_dispose(&b);
+	doc_free(doc);
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const styles[] = { "classic", "modern", "minimal" };
+	int one = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 1000;
+	int three = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 100;
+
+	for (size_t i = 0; i < ARRAY_SIZE(styles); i++) {
+		run(styles[i], 1, one);
+		run(styles[i], 3, three);
+	}
+	return 0;
+}

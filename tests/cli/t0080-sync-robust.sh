@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# t0080: sync that survives: kill -9 at each point of a sync (the next sync
+# completes it), a read-only clone, a copy restored from an old backup
+# getting a fresh device id, stale lock files, repacking, --json, and an
+# offline edit of an invoice finalized elsewhere being reported.
+. "$(dirname "$0")/lib.sh"
+
+git init -q --bare remote.git
+make_account desk
+expect_ok -A desk remote add origin "$T/remote.git"
+expect_ok -A desk sync
+expect_ok clone "$T/remote.git" laptop
+
+draft() {
+	local id
+	id=$("$FACTA" -A "$1" invoice new --to 1 --date 2026-03-15 2>/dev/null) &&
+		"$FACTA" -A "$1" invoice add-line "$id" --desc "Werk" --qty 1 \
+			--price 100 --vat 21 >/dev/null 2>&1 && echo "$id"
+}
+
+test_case "kill -9 anywhere in a sync loses nothing"
+for point in fetch-done sync-fetched push-objects-sent push-ref-moved; do
+	draft desk >/dev/null
+	expect_ok -A laptop relation add --name "Klant $point" --address "Straat 1" --city Utrecht
+	FACTA_TEST_KILL_AT=$point "$FACTA" -A desk sync >/dev/null 2>&1
+	expect_eq "137" "$?" "sync killed at $point"
+	FACTA_TEST_KILL_AT=$point "$FACTA" -A laptop sync >/dev/null 2>&1
+	expect_eq "137" "$?" "laptop's sync killed at $point"
+	expect_ok -A desk sync
+	expect_ok -A laptop sync
+	expect_ok -A desk sync
+	expect_eq "$("$FACTA" -A desk debug digest)" "$("$FACTA" -A laptop debug digest)" "converged after kill at $point"
+done
+expect_ok -A laptop doctor
+
+test_case "stale lock files are cleaned"
+chain="refs/facta/replicas/$(cat desk/.facta/replica)"
+touch "desk/.git/$chain.lock" desk/.git/packed-refs.lock
+expect_ok -A desk doctor
+expect_match "2 stale lock file" "$out" "doctor reports them"
+expect_ok -A desk relation add --name "Na het slot" --address "Straat 2" --city Utrecht
+
+test_case "sync --json"
+expect_ok -A desk sync --json
+expect_match '^\{"remotes": 1, .*"txns_out": 1, ' "$out" "json counts"
+
+test_case "read-only clone"
+expect_ok clone --read-only "$T/remote.git" books
+before=$(git -C remote.git for-each-ref)
+expect_fail 5 "read-only clone" -A books relation add --name X --address Y --city Z
+expect_fail 5 "read-only" -A books invoice new --to 1
+expect_ok -A books sync
+expect_eq "$before" "$(git -C remote.git for-each-ref)" "read-only clone never pushes"
+expect_eq "$("$FACTA" -A desk debug digest)" "$("$FACTA" -A books debug digest)" "bookkeeper sees everything"
+
+test_case "a copy restored from an old backup gets a fresh id"
+cp -a laptop laptop-backup
+expect_ok -A laptop relation add --name "Na de backup" --address "Straat 3" --city Utrecht
+expect_ok -A laptop sync
+old=$(cat laptop-backup/.facta/replica)
+expect_ok -A laptop-backup sync --json
+new=$(cat laptop-backup/.facta/replica)
+[ "$old" != "$new" ] && ok || fail "fresh replica id"
+expect_match "\"new_replica\": \"$new\"" "$out" "json names it"
+expect_match "restored from a backup" "$errout" "said so"
+expect_ok -A laptop-backup relation add --name "Van de backup" --address "Straat 4" --city Utrecht
+expect_ok -A laptop-backup sync
+expect_ok -A laptop sync
+expect_ok -A desk sync
+expect_eq "$("$FACTA" -A desk debug digest)" "$("$FACTA" -A laptop-backup debug digest)" "backup converged"
+expect_eq "$("$FACTA" -A desk debug digest)" "$("$FACTA" -A laptop debug digest)" "laptop converged"
+
+test_case "offline edit of an invoice finalized elsewhere is reported"
+id=$(draft desk)
+expect_ok -A desk sync
+expect_ok -A laptop sync
+expect_ok -A desk invoice finalize "$id"
+expect_ok -A laptop invoice add-line "$id" --desc "Te laat" --qty 1 --price 5 --vat 21
+expect_ok -A desk sync
+expect_ok -A laptop sync
+expect_ok -A desk sync
+expect_match "conflict: .*after it was finalized" "$errout" "sync reports it"
+expect_ok -A desk doctor
+expect_match "WARNING .*after it was finalized" "$out" "doctor lists it"
+f -A desk invoice show "$id" --json
+if printf '%s' "$out" | grep -q "Te laat"; then fail "late edit applied"; else ok; fi
+
+test_case "packs pile up and get repacked"
+for i in $(seq 18); do
+	"$FACTA" -A laptop relation add --name "R$i" --address "S" --city U >/dev/null 2>&1
+	"$FACTA" -A laptop sync 2>/dev/null
+	"$FACTA" -A desk sync --json >>desk.json 2>/dev/null
+done
+grep -q '"repacked": true' desk.json && ok || fail "sync repacked"
+packs=$(ls desk/.git/objects/pack/*.pack | wc -l)
+[ "$packs" -le 17 ] && ok || fail "packs after repack: $packs"
+expect_ok -A desk doctor
+expect_eq "$("$FACTA" -A desk debug digest)" "$("$FACTA" -A laptop debug digest)" "same after repack"
+
+finish
