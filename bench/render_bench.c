@@ -1,7 +1,9 @@
 /*
  * render_bench.c: how fast and how small facta renders: per built-in style,
  * N one-page and M three-page sample invoices through render_pdf (sandbox,
- * layout, libharu), CPU ms and bytes per document. Run by bench/render.sh.
+ * layout, libharu), each in its isolated child process as facta renders
+ * them ("isolated": wall and CPU ms including the child) and in process
+ * (the bare cost), and bytes per document. Run by bench/render.sh.
  */
 #include "core/compat.h"
 #include "core/buf.h"
@@ -9,14 +11,30 @@
 #include "core/error.h"
 #include "plugins/render.h"
 
+#include <sys/resource.h>
 #include <time.h>
 
-static double now_ms(void)
+static int in_process;
+
+static double wall_ms(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* CPU time of this process and its finished children. */
+static double cpu_ms(void)
+{
+	struct rusage self, kids;
+
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &kids);
+	return (self.ru_utime.tv_sec + self.ru_stime.tv_sec +
+		kids.ru_utime.tv_sec + kids.ru_stime.tv_sec) * 1e3 +
+	       (self.ru_utime.tv_usec + self.ru_stime.tv_usec +
+		kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) / 1e3;
 }
 
 /* Page objects in a libharu PDF ("/Type /Page" not followed by 's'). */
@@ -39,6 +57,7 @@ static int render_once(struct buf *out, const struct doc *doc,
 
 	memset(&o, 0, sizeof(o));
 	o.style = style;
+	o.in_process = in_process;
 	buf_reset(out);
 	if (render_pdf(out, doc, &o, &err) < 0) {
 		fprintf(stderr, "render_bench: %s: %s\n", style, err.msg);
@@ -79,17 +98,19 @@ static void run(const char *style, int pages, int count)
 	struct buf b = BUF_INIT;
 	size_t nlines, bytes = 0;
 	struct doc *doc = sample_for(style, pages, &nlines);
-	double t0 = now_ms();
+	double w0 = wall_ms(), c0 = cpu_ms();
 
 	for (int i = 0; i < count; i++) {
 		if (render_once(&b, doc, style))
 			exit(1);
 		bytes += b.len;
 	}
-	printf("%-8s %d page%s (%3zu lines) x %4d: %6.2f ms/doc, %6zu "
-	       "bytes/doc\n",
+	printf("%-8s %d page%s (%3zu lines) x %4d %-10s: %6.2f ms/doc wall, "
+	       "%6.2f ms/doc cpu, %6zu bytes/doc\n",
 	       style, pages, pages > 1 ? "s" : " ", nlines, count,
-	       (now_ms() - t0) / count, bytes / (size_t)count);
+	       in_process ? "in-process" : "isolated",
+	       (wall_ms() - w0) / count, (cpu_ms() - c0) / count,
+	       bytes / (size_t)count);
 	buf_dispose(&b);
 	doc_free(doc);
 }
@@ -101,6 +122,10 @@ int main(int argc, char **argv)
 	int three = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 100;
 
 	for (size_t i = 0; i < ARRAY_SIZE(styles); i++) {
+		in_process = 0;
+		run(styles[i], 1, one);
+		run(styles[i], 3, three);
+		in_process = 1;
 		run(styles[i], 1, one);
 		run(styles[i], 3, three);
 	}

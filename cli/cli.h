@@ -54,6 +54,28 @@ int account_new_replica(struct account *a, struct facta_err *err);
 int cli_finalize(char **number, struct account *a, const char *ref,
 		 struct facta_err *err);
 
+/*
+ * `facta invoice finalize`: as cli_finalize, but a draft that a periodic
+ * run made first has its period claimed on the remote (after a sync), as
+ * `periodic run` does: it is voided (FACTA_ECONFLICT) when another copy
+ * holds the period, and refused (FACTA_ENET) when the remote cannot be
+ * reached. cli/cmd_periodic.c.
+ */
+int cli_invoice_finalize(char **number, struct account *a, const char *ref,
+			 struct facta_err *err);
+
+struct numbering;
+/*
+ * Calls fn(payload, num, err) with the numbering authority cli_finalize
+ * uses (num NULL without remotes), retrying in the offline series when the
+ * remote cannot be reached; what names the document in the refusal
+ * ("a credit note for invoice '2026-0001'"). cli/numbering.c.
+ */
+typedef int (*cli_number_fn)(void *payload, const struct numbering *num,
+			     struct facta_err *err);
+int cli_numbered(struct account *a, const char *what, cli_number_fn fn,
+		 void *payload, struct facta_err *err);
+
 /* The folder of built-in styles and language packs. */
 const char *cli_styles_dir(void);
 
@@ -120,6 +142,17 @@ int cmd_periodic(int argc, char **argv);
 int cmd_device(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_style(int argc, char **argv);
+int cmd_product(int argc, char **argv);
+
+/*
+ * `add-line REF --product N` (cli/product_line.c): a line of draft invoice
+ * REF (optional < 0) or of quote REF (optional 0 or 1) from product N; the
+ * other options (NULL: not given) override the product. Returns the exit
+ * status.
+ */
+int product_add_line(const char *ref, const char *product, const char *desc,
+		     const char *qty, const char *price, const char *vat,
+		     const char *unit, const char *discount, int optional);
 
 struct buf;
 struct doc;

@@ -35,6 +35,8 @@ int cli_finalize(char **number, struct account *a, const char *ref,
 		goto cleanup;
 	}
 	rc = invoice_finalize(number, a->ledger, ref, &c.num, &online);
+	if (rc == 0)
+		series_claim_settled(&c);
 	if (rc != FACTA_ENET) {
 		if (rc < 0)
 			err_set(err, rc, "%s", online.msg);

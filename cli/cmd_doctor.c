@@ -27,6 +27,8 @@ static const char help[] =
 struct tally {
 	struct ledger *l;
 	unsigned problems, warnings;
+	const char *replica;	  /* this device */
+	struct series_claimer *c; /* for this device's pending claims */
 };
 
 static int on_series(void *payload, const char *series, uint64_t count,
@@ -72,24 +74,45 @@ static int on_conflict(void *payload, const char *replica, uint64_t seq,
 	return 0;
 }
 
+/*
+ * A number claimed on the remote whose finalize this view does not hold.
+ * Said with its device and what to do: the number is bound to that draft
+ * (id and content), so the draft itself must be finalized to use it.
+ */
 static int on_claim(void *payload, const char *series, uint64_t seq,
 		    const char *invoice_id, const char *replica)
 {
 	struct tally *t = payload;
 	struct facta_err err = {0};
-	bool known = false;
+	bool known = false, exists = false;
+	char *number = NULL;
 
 	if (doctor_claim_known(&known, t->l, series, seq, invoice_id, &err) < 0)
 		return -1;
-	if (!known) {
-		printf("WARNING  number %" PRIu64
-		       " of series %s was claimed on "
-		       "the remote for invoice %s by device %s, but its "
-		       "finalize is not here yet: sync that device (or "
-		       "finalize that draft there again)\n",
-		       seq, series, invoice_id, replica);
-		t->warnings++;
-	}
+	if (known)
+		return 0;
+	if (doctor_invoice_state(&exists, &number, t->l, invoice_id, &err) < 0)
+		return -1;
+	printf("WARNING  number %" PRIu64 " of series %s was claimed on the "
+	       "remote for %s %s by device %s%s and is not finalized: ",
+	       seq, series, exists ? "document" : "unknown document",
+	       invoice_id, replica,
+	       !strcmp(replica, t->replica) ? " (this device)" : "");
+	if (number)
+		printf("that document has number %s, so %" PRIu64
+		       " is void; note it as void in your books\n",
+		       number, seq);
+	else if (!strcmp(replica, t->replica) &&
+		 series_claim_pending(t->c, invoice_id))
+		printf("a finalize here did not finish; run 'facta invoice "
+		       "finalize %s' to give it that number back\n",
+		       invoice_id);
+	else
+		printf("sync device %s, or finalize that draft there again "
+		       "(it gets the same number back)\n",
+		       replica);
+	free(number);
+	t->warnings++;
 	return 0;
 }
 
@@ -145,7 +168,7 @@ int cmd_doctor(int argc, char **argv)
 	struct facta_err err = {0};
 	struct series_claimer c = {0};
 	struct repo_stats st;
-	struct tally t = {NULL, 0, 0};
+	struct tally t = {NULL, 0, 0, NULL, NULL};
 	struct account a;
 	size_t npos;
 	int rc;
@@ -155,6 +178,8 @@ int cmd_doctor(int argc, char **argv)
 	if (account_open(&a, &err) < 0)
 		return cli_fail(&err);
 	t.l = a.ledger;
+	t.replica = a.replica;
+	t.c = &c;
 	if ((rc = doctor_series(a.ledger, on_series, &t, &err)) < 0 ||
 	    (rc = repo_verify_chains(a.repo, on_chain, &t, &err)) < 0 ||
 	    (rc = check_rebuild(&t, &a, &err)) < 0 ||

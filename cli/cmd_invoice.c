@@ -38,7 +38,9 @@ static const char help[] =
 	"characters). 'new' prints the draft's id and 'finalize' the number,\n"
 	"alone on stdout. Amounts: 12,50 or 12.50 or 1.234,56; prices exclude\n"
 	"VAT unless the draft says --prices incl. Quantities take up to 3\n"
-	"decimals (1,5). add-line also takes --discount PCT (line discount).\n"
+	"decimals (1,5). add-line also takes --discount PCT (line discount),\n"
+	"and --product N fills the line from product N (the other options\n"
+	"then override it; see 'facta product --help').\n"
 	"VAT treatments: standard (21/9/0 % per line), exempt, reverse_nl\n"
 	"(btw verlegd), eu_services, eu_goods, export, kor; a new draft takes\n"
 	"the relation's default. Status: draft, open, partially_paid, paid,\n"
@@ -122,13 +124,14 @@ static int cmd_add_line(int argc, char **argv)
 {
 	struct facta_err err = { 0 };
 	const char *desc = NULL, *qty = NULL, *price = NULL, *vat = NULL,
-		   *unit = NULL, *discount = NULL, *pos[1];
+		   *unit = NULL, *discount = NULL, *product = NULL, *pos[1];
 	const struct opt opts[] = { { "desc", 0, 1, &desc, NULL },
 				    { "qty", 0, 1, &qty, NULL },
 				    { "price", 0, 1, &price, NULL },
 				    { "vat", 0, 1, &vat, NULL },
 				    { "unit", 0, 1, &unit, NULL },
 				    { "discount", 0, 1, &discount, NULL },
+				    { "product", 0, 1, &product, NULL },
 				    { NULL, 0, 0, NULL, NULL } };
 	struct line_input in = { 0 };
 	struct account a;
@@ -140,6 +143,9 @@ static int cmd_add_line(int argc, char **argv)
 		return rc > 0 ? 0 : 2;
 	if (npos != 1)
 		return cli_usage("invoice add-line", "give the draft's id");
+	if (product)
+		return product_add_line(pos[0], product, desc, qty, price, vat,
+					unit, discount, -1);
 	if (!desc || !qty || !price || !vat)
 		return cli_usage("invoice add-line",
 				 "give --desc, --qty, --price and --vat");
@@ -180,7 +186,7 @@ static int cmd_finalize(int argc, char **argv)
 		return cli_usage("invoice finalize", "give the draft's id");
 	if (account_open(&a, &err) < 0)
 		return cli_fail(&err);
-	rc = cli_finalize(&number, &a, pos[0], &err);
+	rc = cli_invoice_finalize(&number, &a, pos[0], &err);
 	account_close(&a);
 	if (rc < 0)
 		return cli_fail(&err);
@@ -219,9 +225,16 @@ static void print_invoice(const struct invoice *inv)
 	if (d->prices_incl)
 		printf("prices    incl. VAT\n");
 	printf("date      %s\n", d->date);
-	printf("due       %s\n", due);
+	if (strcmp(inv->kind, "credit_note"))
+		printf("due       %s\n", due);
 	printf("customer  %s (relation %" PRId64 ")\n",
 	       d->customer.name ? d->customer.name : "-", inv->relation_number);
+	if (d->customer_reference)
+		printf("reference %s\n", d->customer_reference);
+	if (d->notes)
+		printf("notes     %s\n", d->notes);
+	if (d->intro)
+		printf("\n%s\n", d->intro);
 	printf("\n");
 	for (size_t i = 0; i < d->nlines; i++) {
 		const struct doc_line *ln = &d->lines[i];
@@ -258,7 +271,8 @@ static void print_invoice(const struct invoice *inv)
 		money_format(&base, d->vat[i].base_cents, &money_style_en);
 		snprintf(label, sizeof(label), "VAT %" PRId64 "%% over %s",
 			 d->vat[i].rate_bp / 100, base.ptr);
-		printf("%-28s %s\n", label, money(&m, d->vat[i].vat_cents));
+		cli_cell(label, 28); /* "€" is one column, three bytes */
+		printf("%s\n", money(&m, d->vat[i].vat_cents));
 		buf_dispose(&base);
 	}
 	printf("%-28s %s\n", "total", money(&m, d->total_incl_cents));
@@ -268,6 +282,8 @@ static void print_invoice(const struct invoice *inv)
 		printf("%-28s %s\n", "paid", money(&m, d->paid_cents));
 		printf("%-28s %s\n", "open", money(&m, d->open_cents));
 	}
+	if (d->closing)
+		printf("\n%s\n", d->closing);
 	buf_dispose(&m);
 	buf_dispose(&q);
 }
@@ -536,6 +552,21 @@ bad:
 	return -1;
 }
 
+struct credit_call {
+	char **number;
+	struct ledger *l;
+	const char *ref;
+	const struct credit_input *in;
+};
+
+static int credit_numbered(void *payload, const struct numbering *num,
+			   struct facta_err *err)
+{
+	struct credit_call *cc = payload;
+
+	return invoice_credit(cc->number, cc->l, cc->ref, cc->in, num, err);
+}
+
 static int cmd_credit(int argc, char **argv)
 {
 	struct facta_err err = { 0 };
@@ -588,7 +619,14 @@ static int cmd_credit(int argc, char **argv)
 	if (parse_date_opt(&in.date, date, &err) < 0 ||
 	    account_open(&a, &err) < 0)
 		return cli_fail(&err);
-	rc = invoice_credit(&number, a.ledger, pos[0], &in, NULL, &err);
+	{
+		struct credit_call cc = { &number, a.ledger, pos[0], &in };
+		char what[160];
+
+		snprintf(what, sizeof(what), "a credit note for invoice '%s'",
+			 pos[0]);
+		rc = cli_numbered(&a, what, credit_numbered, &cc, &err);
+	}
 	account_close(&a);
 	if (rc < 0)
 		return cli_fail(&err);
@@ -608,7 +646,7 @@ static int cmd_remind(int argc, char **argv)
 				    { "style", 0, 1, &style, NULL },
 				    { "lang", 0, 1, &lang, NULL },
 				    { NULL, 0, 0, NULL, NULL } };
-	struct render_opts ro = { 0 };
+	struct invoice *inv = NULL;
 	struct doc *doc = NULL;
 	struct buf pdf = BUF_INIT, name = BUF_INIT;
 	struct account a;
@@ -630,15 +668,20 @@ static int cmd_remind(int argc, char **argv)
 		return cli_usage("invoice remind", "unknown language '%s'", lang);
 	if (cli_today(&today, &err) < 0 || parse_date_opt(&d, date, &err) < 0)
 		return cli_fail(&err);
-	ro.styles_dir = cli_styles_dir();
-	ro.style = style;
-	ro.lang = lang;
 	if (account_open(&a, &err) < 0)
 		return cli_fail(&err);
-	/* Render before the reminder is recorded: a style error records none. */
-	rc = invoice_remind(&doc, a.ledger, pos[0], lv, d, today, &err);
+	/*
+	 * The style as for the invoice (cli_render_doc: its relation, the
+	 * account's styles and logo), so the account stays open.
+	 */
+	rc = invoice_load(&inv, a.ledger, pos[0], today, &err);
+	if (rc == 0)
+		rc = invoice_remind(&doc, a.ledger, pos[0], lv, d, today, &err);
+	if (rc == 0)
+		rc = cli_render_doc(&pdf, doc, a.ledger, inv->relation_number,
+				    style, lang, &err);
 	account_close(&a);
-	if (rc < 0 || (rc = render_pdf(&pdf, doc, &ro, &err)) < 0)
+	if (rc < 0)
 		goto cleanup;
 	if (!out) {
 		buf_addf(&name, "%s-reminder-%d.pdf", doc->related_number,
@@ -653,6 +696,7 @@ cleanup:
 	buf_dispose(&pdf);
 	buf_dispose(&name);
 	doc_free(doc);
+	invoice_free(inv);
 	return rc < 0 ? cli_fail(&err) : 0;
 }
 

@@ -1,8 +1,8 @@
 /*
  * cmd_periodic.c: `facta periodic new|edit|add-line|remove-line|show|list|
  * activate|deactivate|preview|run`: periodic invoices (core/periodic.h);
- * `run` also syncs and claims periods on the remote (sync/claim.h) before
- * it numbers anything.
+ * `run`, and `invoice finalize` of a copy a run made, sync and claim the
+ * period on the remote (sync/claim.h) before they number anything.
  */
 #include "core/compat.h"
 
@@ -19,11 +19,15 @@
 static const char help[] =
     "usage: facta periodic new --to RELATION --schedule S [--every N]\n"
     "                          --start YYYY-MM-DD [--end YYYY-MM-DD|none]\n"
-    "                          [--runs N] [--auto|--draft] [--notes TEXT]\n"
-    "                          [--style NAME]\n"
+    "                          [--runs N] [--auto|--draft] [--style NAME]\n"
+    "                          [--vat-treatment T] [--prices incl|excl]\n"
+    "                          [--discount PCT] [--show-vat excl|incl|none]\n"
+    "                          [--intro TEXT] [--closing TEXT]\n"
+    "                          [--notes TEXT] [--reference TEXT]\n"
     "       facta periodic edit ID [the options of new]\n"
     "       facta periodic add-line ID --desc TEXT --qty Q --price AMOUNT\n"
     "                               --vat 21|9|0 [--unit UNIT]\n"
+    "                               [--discount PCT]\n"
     "       facta periodic remove-line ID POSITION\n"
     "       facta periodic show ID [--json]\n"
     "       facta periodic list [--state concept|active|inactive] [--json]\n"
@@ -34,9 +38,14 @@ static const char help[] =
     "S is weekly, monthly, quarterly or yearly; --every N makes it every N\n"
     "weeks, months, quarters or years. The start is tomorrow at the earliest;\n"
     "monthly runs keep the start's day (31 Jan, 29 Feb, 31 Mar, 30 Apr).\n"
-    "--auto finalizes each invoice when it is made, --draft (the default)\n"
-    "leaves it as a draft. A new schedule is a concept until 'activate'.\n"
-    "Descriptions and notes may hold replacement codes such as\n"
+    "--auto finalizes (numbers) each invoice when it is made, --draft (the\n"
+    "default) leaves it as a draft. facta cannot send mail yet: --auto does\n"
+    "not send the invoice; send its PDF ('facta invoice pdf') yourself.\n"
+    "A new schedule is a concept until 'activate'. The terms (VAT treatment,\n"
+    "prices incl./excl., discounts, texts, style) are those of 'facta\n"
+    "invoice set' and every invoice a run makes gets them; without\n"
+    "--vat-treatment it takes the customer's default. Descriptions, intro,\n"
+    "closing, notes and reference may hold replacement codes such as\n"
     "VORIGE_MAAND_JAAR (\"april 2026\"), resolved for each run's own date in\n"
     "the customer's language; see README.md for the table.\n"
     "\n"
@@ -46,7 +55,8 @@ static const char help[] =
     "number (or a draft's id) on stdout. With a remote it syncs first, and\n"
     "numbers an invoice only after claiming its period on the remote;\n"
     "offline it leaves drafts. Copies another device made for the same\n"
-    "period are reported and voided, never numbered.\n"
+    "period are reported and voided, never numbered. 'facta invoice\n"
+    "finalize' of such a draft claims its period the same way first.\n"
     "ID is a schedule's id or its first 4+ characters.\n";
 
 static int parse_date_arg(int32_t *out, const char *s, struct facta_err *err)
@@ -79,8 +89,24 @@ static int parse_count(int64_t *out, const char *s, const char *what,
 /* Options shared by new and edit. */
 struct sched_opts {
 	const char *to, *schedule, *every, *start, *end, *runs, *notes, *style;
+	const char *treatment, *prices, *discount, *show_vat, *intro, *closing,
+	    *reference;
 	int auto_f, draft;
 };
+
+/* A percentage with up to 2 decimals ("10", "12,5") in basis points. */
+static int parse_percent(int64_t *out, const char *s, struct facta_err *err)
+{
+	size_t n = strlen(s);
+
+	if (n && s[n - 1] == '%')
+		n--;
+	if (!n || !strchr("0123456789", s[0]))
+		return err_set(err, FACTA_EINVALID,
+			       "invalid percentage '%s': give e.g. 10 or 12,5",
+			       s);
+	return money_parse(out, s, n, err);
+}
 
 static int fill_input(struct periodic_input *in, const struct sched_opts *o,
 		      const char *cmd, struct facta_err *err)
@@ -88,8 +114,7 @@ static int fill_input(struct periodic_input *in, const struct sched_opts *o,
 	int64_t v;
 	int base = 1;
 
-	*in = (struct periodic_input){
-	    .unit = -1, .max_runs = -1, .auto_finalize = -1};
+	*in = (struct periodic_input)PERIODIC_INPUT_INIT;
 	if (o->to &&
 	    cli_parse_number(&in->relation_number, o->to, "relation") < 0)
 		return -2;
@@ -144,6 +169,21 @@ static int fill_input(struct periodic_input *in, const struct sched_opts *o,
 		in->auto_finalize = o->auto_f;
 	in->notes = o->notes;
 	in->style = o->style;
+	if (o->prices && strcmp(o->prices, "incl") &&
+	    strcmp(o->prices, "excl")) {
+		cli_usage(cmd, "--prices is incl or excl");
+		return -2;
+	}
+	if (o->prices)
+		in->prices_incl = !strcmp(o->prices, "incl");
+	if (o->discount &&
+	    parse_percent(&in->discount_bp, o->discount, err) < 0)
+		return -1;
+	in->treatment = o->treatment;
+	in->show_vat = o->show_vat;
+	in->intro = o->intro;
+	in->closing = o->closing;
+	in->reference = o->reference;
 	return 0;
 }
 
@@ -154,6 +194,13 @@ static int fill_input(struct periodic_input *in, const struct sched_opts *o,
 	    {"runs", 0, 1, &(o).runs, NULL},                                   \
 	    {"notes", 0, 1, &(o).notes, NULL},                                 \
 	    {"style", 0, 1, &(o).style, NULL},                                 \
+	    {"vat-treatment", 0, 1, &(o).treatment, NULL},                     \
+	    {"prices", 0, 1, &(o).prices, NULL},                               \
+	    {"discount", 0, 1, &(o).discount, NULL},                           \
+	    {"show-vat", 0, 1, &(o).show_vat, NULL},                           \
+	    {"intro", 0, 1, &(o).intro, NULL},                                 \
+	    {"closing", 0, 1, &(o).closing, NULL},                             \
+	    {"reference", 0, 1, &(o).reference, NULL},                         \
 	    {"auto", 0, 0, NULL, &(o).auto_f},                                 \
 	{                                                                      \
 		"draft", 0, 0, NULL, &(o).draft                                \
@@ -236,11 +283,12 @@ static int cmd_add_line(int argc, char **argv)
 {
 	struct facta_err err = {0};
 	const char *desc = NULL, *qty = NULL, *price = NULL, *vat = NULL,
-		   *unit = NULL, *pos[1];
+		   *unit = NULL, *discount = NULL, *pos[1];
 	const struct opt opts[] = {
 	    {"desc", 0, 1, &desc, NULL},   {"qty", 0, 1, &qty, NULL},
 	    {"price", 0, 1, &price, NULL}, {"vat", 0, 1, &vat, NULL},
-	    {"unit", 0, 1, &unit, NULL},   {NULL, 0, 0, NULL, NULL}};
+	    {"unit", 0, 1, &unit, NULL},   {"discount", 0, 1, &discount, NULL},
+	    {NULL, 0, 0, NULL, NULL}};
 	struct line_input in = {0};
 	struct account a;
 	size_t npos, at = 0;
@@ -256,7 +304,8 @@ static int cmd_add_line(int argc, char **argv)
 		return cli_usage("periodic add-line",
 				 "give --desc, --qty, --price and --vat");
 	if (qty_parse(&in.qty_milli, qty, strlen(qty), &err) < 0 ||
-	    money_parse(&in.unit_price_cents, price, strlen(price), &err) < 0)
+	    money_parse(&in.unit_price_cents, price, strlen(price), &err) < 0 ||
+	    (discount && parse_percent(&in.discount_bp, discount, &err) < 0))
 		return cli_fail(&err);
 	if (parse_vat(&in.vat_rate_bp, vat) < 0) {
 		fprintf(stderr,
@@ -343,14 +392,19 @@ static const char *money(struct buf *b, int64_t cents)
 	return b->ptr;
 }
 
+/*
+ * One line; amount: with its amount. Under a treatment other than standard
+ * no VAT is charged, so the rate shows as 0 % (as on the invoice).
+ */
 static void print_line(size_t i, const struct periodic_line *ln, int amount,
-		       struct buf *m)
+		       int standard, struct buf *m)
 {
 	struct buf q = BUF_INIT;
 	char rate[24];
 
 	qty_format(&q, ln->qty_milli, &money_style_en);
-	snprintf(rate, sizeof(rate), "%" PRId64 "%%", ln->vat_rate_bp / 100);
+	snprintf(rate, sizeof(rate), "%" PRId64 "%%",
+		 standard ? ln->vat_rate_bp / 100 : 0);
 	printf("%3zu ", i + 1);
 	cli_cell(ln->description, 36);
 	cli_cell_right(q.ptr, 8);
@@ -359,6 +413,9 @@ static void print_line(size_t i, const struct periodic_line *ln, int amount,
 	cli_cell_right(rate, 4);
 	if (amount)
 		cli_cell_right(money(m, ln->amount_cents), 12);
+	if (ln->discount_bp)
+		printf("  discount %" PRId64 ",%02" PRId64 "%%",
+		       ln->discount_bp / 100, ln->discount_bp % 100);
 	printf("\n");
 	buf_dispose(&q);
 }
@@ -404,15 +461,32 @@ static int print_schedule(struct ledger *l, const struct periodic *p,
 		printf(", %" PRId64 " runs", p->rule.max_runs);
 	printf("\n");
 	printf("mode      %s\n",
-	       p->auto_finalize ? "finalize automatically" : "leave as draft");
+	       p->auto_finalize ? "finalize (number) automatically; not sent:"
+				  " facta cannot send mail yet"
+				: "leave as draft");
 	printf("language  %s\n", p->lang ? p->lang : "-");
-	if (p->notes)
-		printf("notes     %s\n", p->notes);
+	printf("VAT       %s%s, prices %s VAT\n", p->vat_treatment,
+	       p->treatment ? "" : " (the customer's)",
+	       p->prices_incl ? "incl." : "excl.");
+	if (p->discount_bp)
+		printf("discount  %" PRId64 ",%02" PRId64 "%%\n",
+		       p->discount_bp / 100, p->discount_bp % 100);
+	if (p->show_vat)
+		printf("show VAT  %s\n", p->show_vat);
 	if (p->style)
 		printf("style     %s\n", p->style);
+	if (p->reference)
+		printf("reference %s\n", p->reference);
+	if (p->intro)
+		printf("intro     %s\n", p->intro);
+	if (p->closing)
+		printf("closing   %s\n", p->closing);
+	if (p->notes)
+		printf("notes     %s\n", p->notes);
 	printf("\n");
 	for (size_t i = 0; i < p->nlines; i++)
-		print_line(i, &p->lines[i], 0, &m);
+		print_line(i, &p->lines[i], 0,
+			   !strcmp(p->vat_treatment, "standard"), &m);
 	buf_dispose(&m);
 	if ((rc = periodic_copies(&copies, &n, l, "all", p->id, err)) < 0)
 		return rc;
@@ -531,7 +605,7 @@ static int cmd_preview(int argc, char **argv)
 {
 	struct facta_err err = {0};
 	struct periodic_run *runs = NULL;
-	struct buf out = BUF_INIT, m = BUF_INIT;
+	struct buf out = BUF_INIT, m = BUF_INIT, mv = BUF_INIT;
 	struct account a;
 	const char *pos[1], *next = NULL;
 	int json = 0;
@@ -575,13 +649,29 @@ static int cmd_preview(int argc, char **argv)
 		       due, money(&m, runs[i].total_incl_cents),
 		       runs[i].due_now ? "  (due now: the next run makes it)"
 				       : "");
+		if (runs[i].intro)
+			printf("    %s\n", runs[i].intro);
 		for (size_t j = 0; j < runs[i].nlines; j++)
-			print_line(j, &runs[i].lines[j], 1, &m);
+			print_line(j, &runs[i].lines[j], 1,
+				   !strcmp(runs[i].vat_treatment, "standard"),
+				   &m);
+		if (runs[i].discount_cents)
+			printf("    discount %s\n",
+			       money(&m, -runs[i].discount_cents));
+		printf("    excl. VAT %s  VAT %s (%s)\n",
+		       money(&m, runs[i].total_excl_cents),
+		       money(&mv, runs[i].total_vat_cents),
+		       runs[i].vat_treatment);
+		if (runs[i].closing)
+			printf("    %s\n", runs[i].closing);
 		if (runs[i].notes)
 			printf("    %s\n", runs[i].notes);
+		if (runs[i].reference)
+			printf("    reference %s\n", runs[i].reference);
 	}
 	buf_dispose(&out);
 	buf_dispose(&m);
+	buf_dispose(&mv);
 	periodic_runs_free(runs, n);
 	return 0;
 }
@@ -589,7 +679,9 @@ static int cmd_preview(int argc, char **argv)
 /* Where `run` stands with the remote. */
 struct link {
 	int has_remote;
-	int online; /* synced just now */
+	int online;    /* synced just now */
+	int quiet;     /* sync_now keeps why to itself */
+	char why[512]; /* why the last sync failed */
 };
 
 static int sync_now(struct link *k, struct account *a, struct facta_err *err)
@@ -601,7 +693,11 @@ static int sync_now(struct link *k, struct account *a, struct facta_err *err)
 	if (!k->has_remote || !k->online)
 		return 0;
 	rc = repo_sync(&rep, a->repo, NULL, a->replica, &serr);
-	if (rc < 0 && rc != FACTA_ECONFLICT) {
+	if (rc < 0)
+		snprintf(k->why, sizeof(k->why), "%s", serr.msg);
+	if (rc < 0 && k->quiet) {
+		k->online = 0;
+	} else if (rc < 0 && rc != FACTA_ECONFLICT) {
 		fprintf(stderr,
 			"facta: offline (%s): invoices stay drafts until a run"
 			" that can reach the remote\n",
@@ -625,6 +721,66 @@ static void claim_key(char *out, size_t cap, const struct periodic_copy *c)
 }
 
 /*
+ * Numbers copy c once its period is ours: with a remote it claims the
+ * period there first (sync/claim.h) for this copy and this device, voids
+ * c when another copy holds it (*lost, FACTA_ECONFLICT) and leaves it to
+ * the device that holds it for c (*busy, FACTA_ECONFLICT: that device
+ * numbers it, so no two devices number one period). Without a remote the
+ * account is the only device. The claim is journaled
+ * (periodic_mark_claimed) before the number is taken.
+ */
+static int claim_finalize(char **number, int *lost, int *busy,
+			  struct account *a, int has_remote,
+			  const struct periodic_copy *c, struct facta_err *err)
+{
+	char key[100], d[11], value[80], *holder = NULL;
+	size_t idlen = strlen(c->invoice_id);
+	int rc;
+
+	*number = NULL;
+	*lost = *busy = 0;
+	date_format(d, c->period);
+	if (has_remote && !c->claimed) {
+		claim_key(key, sizeof(key), c);
+		snprintf(value, sizeof(value), "%s %s", c->invoice_id,
+			 a->replica);
+		if ((rc = claim_take(&holder, a->repo, key, value, err)) < 0)
+			return rc;
+		if (strncmp(holder, c->invoice_id, idlen) ||
+		    (holder[idlen] && holder[idlen] != ' ')) {
+			*lost = 1;
+			rc = periodic_void(a->ledger, c->invoice_id, err);
+			if (rc == 0)
+				rc = err_set(err, FACTA_ECONFLICT,
+					     "period %s of periodic %.8s was"
+					     " claimed by copy %.8s on another"
+					     " device: draft %.8s is void and"
+					     " never numbered",
+					     d, c->periodic_id, holder,
+					     c->invoice_id);
+			free(holder);
+			return rc;
+		}
+		/* Claims of older versions name the copy only. */
+		if (holder[idlen] && strcmp(holder, value)) {
+			*busy = 1;
+			rc = err_set(err, FACTA_ECONFLICT,
+				     "period %s of periodic %.8s is claimed"
+				     " for invoice %.8s by device %.32s, which"
+				     " numbers it; sync to see its number",
+				     d, c->periodic_id, c->invoice_id,
+				     holder + idlen + 1);
+			free(holder);
+			return rc;
+		}
+		free(holder);
+	}
+	if ((rc = periodic_mark_claimed(a->ledger, c->invoice_id, err)) < 0)
+		return rc;
+	return cli_finalize(number, a, c->invoice_id, err);
+}
+
+/*
  * Numbers the winning drafts of auto schedules that cannot lose any more:
  * without a remote at once; with one only after claiming the period there.
  */
@@ -641,47 +797,29 @@ static int finalize_due(int *numbered, struct link *k, struct account *a,
 	    0)
 		return cli_fail(&err);
 	for (size_t i = 0; i < n; i++) {
-		char key[100], d[11], *holder = NULL, *number = NULL;
+		char d[11], *number = NULL;
+		int lost, busy;
 
 		date_format(d, c[i].period);
 		if (k->has_remote && !k->online) {
 			left++;
 			continue;
 		}
-		if (k->has_remote) {
-			claim_key(key, sizeof(key), &c[i]);
-			if (claim_take(&holder, a->repo, key, c[i].invoice_id,
-				       &err) < 0) {
-				fprintf(stderr, "facta: %s\n", err.msg);
-				if (err.code == FACTA_ENET ||
-				    err.code == FACTA_EINVALID)
-					k->online = 0;
-				left++;
-				*failed = 1;
-				continue;
-			}
-			if (strcmp(holder, c[i].invoice_id)) {
-				fprintf(stderr,
-					"facta: period %s of periodic %.8s"
-					" was claimed by copy %.8s on another"
-					" device: voiding copy %.8s\n",
-					d, c[i].periodic_id, holder,
-					c[i].invoice_id);
-				free(holder);
-				if (periodic_void(a->ledger, c[i].invoice_id,
-						  &err) < 0) {
-					cli_fail(&err);
-					*failed = 1;
-				}
-				continue;
-			}
-			free(holder);
+		memset(&err, 0, sizeof(err));
+		rc = claim_finalize(&number, &lost, &busy, a, k->has_remote,
+				    &c[i], &err);
+		if (lost || busy) {
+			fprintf(stderr, "facta: %s\n", err.msg);
+			continue;
 		}
-		if (cli_finalize(&number, a, c[i].invoice_id, &err) < 0) {
+		if (rc < 0) {
 			fprintf(stderr,
 				"facta: periodic %.8s, %s: %s (left as a"
 				" draft)\n",
 				c[i].periodic_id, d, err.msg);
+			if (rc == FACTA_ENET)
+				k->online = 0;
+			left++;
 			*failed = 1;
 			continue;
 		}
@@ -699,6 +837,55 @@ static int finalize_due(int *numbered, struct link *k, struct account *a,
 		    left);
 	periodic_copies_free(c, n);
 	return 0;
+}
+
+int cli_invoice_finalize(char **number, struct account *a, const char *ref,
+			 struct facta_err *err)
+{
+	struct invoice *inv = NULL;
+	struct periodic_copy c;
+	struct link k = {.online = 1, .quiet = 1};
+	char d[11];
+	int32_t today;
+	int rc, found = 0, lost, busy;
+
+	*number = NULL;
+	/* Anything but a periodic draft: the ordinary path and its errors. */
+	if (cli_today(&today, err) < 0 ||
+	    invoice_load(&inv, a->ledger, ref, today, err) < 0 || inv->number ||
+	    periodic_copy_get(&c, &found, a->ledger, inv->id, err) < 0 ||
+	    !found || c.is_void) {
+		invoice_free(inv);
+		memset(err, 0, sizeof(*err));
+		return cli_finalize(number, a, ref, err);
+	}
+	invoice_free(inv);
+	date_format(d, c.period);
+	if ((rc = claim_has_remote(&k.has_remote, a->repo, err)) < 0)
+		return rc;
+	if (k.has_remote && !c.claimed) {
+		/* Publish this copy and learn the others' before claiming. */
+		if ((rc = sync_now(&k, a, err)) < 0)
+			return rc;
+		if (!k.online)
+			return err_set(
+			    err, FACTA_ENET,
+			    "cannot number '%s', the periodic"
+			    " invoice of %s: its period must first"
+			    " be claimed on the remote (%s); finalize"
+			    " it (or run 'facta periodic run') when"
+			    " online",
+			    ref, d, k.why);
+		char id[33];
+
+		memcpy(id, c.invoice_id, sizeof(id));
+		if ((rc = periodic_copy_get(&c, &found, a->ledger, id, err)) <
+		    0)
+			return rc;
+		if (c.is_void)
+			return cli_finalize(number, a, c.invoice_id, err);
+	}
+	return claim_finalize(number, &lost, &busy, a, k.has_remote, &c, err);
 }
 
 static int report_void(struct account *a)
@@ -736,7 +923,7 @@ static int cmd_run(int argc, char **argv)
 {
 	struct facta_err err = {0};
 	struct periodic_copy *made = NULL;
-	struct link k = {0, 1};
+	struct link k = {.online = 1};
 	struct account a;
 	size_t npos, n = 0;
 	int32_t today;

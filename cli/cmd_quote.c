@@ -21,6 +21,8 @@ static const char help[] =
 	"       facta quote add-line QUOTE --desc TEXT --qty Q --price AMOUNT\n"
 	"                            --vat 21|9|0 [--unit U] [--discount PCT]\n"
 	"                            [--optional]\n"
+	"       facta quote add-line QUOTE --product N [--desc ..] [--qty ..]\n"
+	"                            [--price ..] [--vat ..] [--optional]\n"
 	"       facta quote edit QUOTE [--valid-until D] [--vat-treatment T]\n"
 	"                        [--prices incl|excl] [--discount PCT]\n"
 	"                        [--show-vat excl|incl|none] [--intro TEXT]\n"
@@ -74,6 +76,22 @@ static int parse_percent(int64_t *out, const char *s, struct facta_err *err)
 	return money_parse(out, s, n, err);
 }
 
+struct new_call {
+	char **number;
+	struct ledger *l;
+	int64_t rel;
+	int32_t date, valid;
+};
+
+static int new_numbered(void *payload, const struct numbering *num,
+			struct facta_err *err)
+{
+	struct new_call *nc = payload;
+
+	return quote_new(nc->number, nc->l, nc->rel, nc->date, nc->valid, num,
+			 err);
+}
+
 static int cmd_new(int argc, char **argv)
 {
 	struct facta_err err = { 0 };
@@ -101,7 +119,11 @@ static int cmd_new(int argc, char **argv)
 		return cli_fail(&err);
 	if (account_open(&a, &err) < 0)
 		return cli_fail(&err);
-	rc = quote_new(&number, a.ledger, rel, d, v, &err);
+	{
+		struct new_call nc = { &number, a.ledger, rel, d, v };
+
+		rc = cli_numbered(&a, "a new quote", new_numbered, &nc, &err);
+	}
 	account_close(&a);
 	if (rc < 0)
 		return cli_fail(&err);
@@ -114,7 +136,7 @@ static int cmd_add_line(int argc, char **argv)
 {
 	struct facta_err err = { 0 };
 	const char *desc = NULL, *qty = NULL, *price = NULL, *vat = NULL,
-		   *unit = NULL, *discount = NULL, *pos[1];
+		   *unit = NULL, *discount = NULL, *product = NULL, *pos[1];
 	int optional = 0;
 	const struct opt opts[] = { { "desc", 0, 1, &desc, NULL },
 				    { "qty", 0, 1, &qty, NULL },
@@ -122,6 +144,7 @@ static int cmd_add_line(int argc, char **argv)
 				    { "vat", 0, 1, &vat, NULL },
 				    { "unit", 0, 1, &unit, NULL },
 				    { "discount", 0, 1, &discount, NULL },
+				    { "product", 0, 1, &product, NULL },
 				    { "optional", 0, 0, NULL, &optional },
 				    { NULL, 0, 0, NULL, NULL } };
 	struct line_input in = { 0 };
@@ -134,6 +157,9 @@ static int cmd_add_line(int argc, char **argv)
 		return rc > 0 ? 0 : 2;
 	if (npos != 1)
 		return cli_usage("quote add-line", "give the quote number");
+	if (product)
+		return product_add_line(pos[0], product, desc, qty, price, vat,
+					unit, discount, optional);
 	if (!desc || !qty || !price || !vat)
 		return cli_usage("quote add-line",
 				 "give --desc, --qty, --price and --vat");
@@ -218,6 +244,10 @@ static void print_quote(const struct quote *q)
 	       d->customer.name ? d->customer.name : "-", q->relation_number);
 	if (strcmp(d->vat_treatment, "standard"))
 		printf("VAT          %s\n", d->vat_treatment);
+	if (d->prices_incl)
+		printf("prices       incl. VAT\n");
+	if (d->customer_reference)
+		printf("reference    %s\n", d->customer_reference);
 	if (d->intro)
 		printf("\n%s\n", d->intro);
 	printf("\n");
@@ -240,13 +270,27 @@ static void print_quote(const struct quote *q)
 		printf("\n");
 	}
 	printf("\n%-28s %s\n", "lines", money(&m, d->lines_cents));
-	if (d->discount_cents)
-		printf("%-28s %s\n", "discount", money(&m, -d->discount_cents));
+	if (d->discount_cents) {
+		char label[40];
+
+		snprintf(label, sizeof(label),
+			 "discount %" PRId64 ",%02" PRId64 "%%",
+			 d->discount_bp / 100, d->discount_bp % 100);
+		printf("%-28s %s\n", label, money(&m, -d->discount_cents));
+	}
 	printf("%-28s %s\n", "subtotal excl. VAT",
 	       money(&m, d->total_excl_cents));
-	for (size_t i = 0; i < d->nvat; i++)
-		printf("VAT %-24" PRId64 " %s\n", d->vat[i].rate_bp / 100,
-		       money(&m, d->vat[i].vat_cents));
+	for (size_t i = 0; i < d->nvat; i++) {
+		char label[64];
+		struct buf base = BUF_INIT;
+
+		money_format(&base, d->vat[i].base_cents, &money_style_en);
+		snprintf(label, sizeof(label), "VAT %" PRId64 "%% over %s",
+			 d->vat[i].rate_bp / 100, base.ptr);
+		cli_cell(label, 28); /* "€" is one column, three bytes */
+		printf("%s\n", money(&m, d->vat[i].vat_cents));
+		buf_dispose(&base);
+	}
 	printf("%-28s %s\n", "total", money(&m, d->total_incl_cents));
 	if (d->closing)
 		printf("\n%s\n", d->closing);

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "core/journal.h"
+#include "core/adopt.h"
 #include "core/doctor.h"
 #include "core/ledger.h"
 #include "sync/repo.h"
@@ -117,6 +119,88 @@ static void print_json(const struct sync_report *rep, size_t applied,
 	       new_replica ? new_replica : "null", new_replica ? "\"" : "");
 }
 
+/* The transactions of a chain after some seq, copied out. */
+struct txn_list {
+	char **json;
+	size_t *len;
+	size_t n, cap;
+};
+
+static int collect_txn(void *payload, const char *replica, uint64_t seq,
+		       const char *json, size_t len, struct facta_err *err)
+{
+	struct txn_list *t = payload;
+
+	(void)replica;
+	(void)seq;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 16;
+		char **js = realloc(t->json, cap * sizeof(*js));
+		size_t *ls;
+
+		if (!js)
+			return err_nomem(err);
+		t->json = js;
+		if (!(ls = realloc(t->len, cap * sizeof(*ls))))
+			return err_nomem(err);
+		t->len = ls;
+		t->cap = cap;
+	}
+	if (!(t->json[t->n] = malloc(len + 1)))
+		return err_nomem(err);
+	memcpy(t->json[t->n], json, len);
+	t->json[t->n][len] = '\0';
+	t->len[t->n++] = len;
+	return 0;
+}
+
+static void txn_list_dispose(struct txn_list *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->json[i]);
+	free(t->json);
+	free(t->len);
+}
+
+/*
+ * This copy was restored from a backup and written to since: our chain and
+ * its copy on the remote forked. The transactions made here after the fork
+ * are written again, same ops, as a fresh device; then the remote's version
+ * of the old chain takes its place (ours is kept under refs/facta-forked/)
+ * and the view is rebuilt. Killed in between, nothing is lost: the moved
+ * transactions are in the new chain, and the old one is reported as
+ * rewritten until repaired by hand.
+ */
+static int move_forked(struct account *a, char old[33],
+		       struct facta_err *err)
+{
+	const struct journal *j = repo_journal(a->repo);
+	struct txn_list t = { 0 };
+	uint64_t common;
+	int rc;
+
+	memcpy(old, a->replica, 33);
+	if ((rc = repo_chain_fork(&common, a->repo, old, err)) < 0 ||
+	    (rc = j->read(j->self, old, common, collect_txn, &t, err)) < 0 ||
+	    (rc = account_new_replica(a, err)) < 0)
+		goto cleanup;
+	for (size_t i = 0; i < t.n; i++)
+		if ((rc = ledger_adopt_txn(a->ledger, t.json[i], t.len[i],
+					   err)) < 0)
+			goto cleanup;
+	if ((rc = repo_chain_take_remote(a->repo, old, err)) < 0 ||
+	    (rc = ledger_rebuild(a->ledger, NULL, err)) < 0)
+		goto cleanup;
+	fprintf(stderr,
+		"facta: this copy of the account was restored from a backup"
+		" and written to since; its %zu transaction(s) after that"
+		" moved to the new device %s\n",
+		t.n, a->replica);
+cleanup:
+	txn_list_dispose(&t);
+	return rc;
+}
+
 int cmd_sync(int argc, char **argv)
 {
 	struct facta_err err = { 0 }, later = { 0 };
@@ -161,6 +245,16 @@ int cmd_sync(int argc, char **argv)
 			"%s's journal on the remote (restored from a backup?);"
 			" it continues as the new device %s\n",
 			old_replica, a.replica);
+		later.code = 0;
+		sync_rc = repo_sync(&again, a.repo, remote, a.replica, &later);
+		rep.txns_fetched += again.txns_fetched;
+		rep.chains_fetched += again.chains_fetched;
+		rep.txns_pushed += again.txns_pushed;
+		rep.chains_rejected = again.chains_rejected;
+	} else if (rep.own_diverged && !a.readonly) {
+		if ((rc = move_forked(&a, old_replica, &err)) < 0)
+			goto fail;
+		fresh = a.replica;
 		later.code = 0;
 		sync_rc = repo_sync(&again, a.repo, remote, a.replica, &later);
 		rep.txns_fetched += again.txns_fetched;

@@ -20,6 +20,7 @@ static const char usage[] =
 	"  vat check|config          check a btw-id with VIES\n"
 	"Invoices:\n"
 	"  invoice new|add-line|set|finalize|show|list|pay|pdf|credit|remind\n"
+	"  product add|edit|show|list|remove|link|unlink\n"
 	"  quote new|add-line|edit|show|list|pdf|send|accept|reject|invoice\n"
 	"  report vat|revenue         VAT return boxes, revenue per relation\n"
 	"  periodic new|edit|add-line|show|list|activate|deactivate|preview|run\n"
@@ -47,7 +48,8 @@ struct command {
 static const struct command commands[] = {
 	{ "init", cmd_init },	      { "company", cmd_company },
 	{ "relation", cmd_relation }, { "invoice", cmd_invoice },
-	{ "quote", cmd_quote },	      { "report", cmd_report },
+	{ "product", cmd_product },   { "quote", cmd_quote },
+	{ "report", cmd_report },
 	{ "remote", cmd_remote },     { "sync", cmd_sync },
 	{ "clone", cmd_clone },	      { "rebuild", cmd_rebuild },
 	{ "periodic", cmd_periodic },

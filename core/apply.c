@@ -29,7 +29,8 @@ static const struct field invoice_fields[] = {
 	{ "discount_bp", F_INT },  { "show_vat", F_TEXT },
 	{ "credit_of", F_TEXT },   { "quote_id", F_TEXT },
 	{ "intro", F_TEXT },	   { "closing", F_TEXT },
-	{ "reference", F_TEXT },   { NULL, F_TEXT }
+	{ "reference", F_TEXT },   { "style", F_TEXT },
+	{ NULL, F_TEXT }
 };
 
 static const struct field line_fields[] = {
@@ -62,7 +63,7 @@ static int stamp_wins(int *wins, struct applier *a, const char *entity,
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((rc = db_prepare(&st, a->l,
+	if ((rc = db_cached(&st, a->l,
 			     "SELECT lamport, replica, idx FROM stamps"
 			     " WHERE entity = ? AND field = ?",
 			     a->err)) < 0)
@@ -83,7 +84,7 @@ static int stamp_wins(int *wins, struct applier *a, const char *entity,
 		else
 			*wins = a->st.idx > idx;
 	}
-	sqlite3_finalize(st);
+	db_done(st);
 	return 0;
 }
 
@@ -93,7 +94,7 @@ static int record_stamp(struct applier *a, const char *entity,
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((rc = db_prepare(&st, a->l,
+	if ((rc = db_cached(&st, a->l,
 			     "INSERT INTO stamps(entity, field, lamport, replica,"
 			     " idx) VALUES (?, ?, ?, ?, ?) ON CONFLICT(entity,"
 			     " field) DO UPDATE SET lamport = excluded.lamport,"
@@ -108,7 +109,7 @@ static int record_stamp(struct applier *a, const char *entity,
 	rc = sqlite3_step(st) == SQLITE_DONE
 		     ? 0
 		     : db_fail(a->l, a->err, "cannot record stamp");
-	sqlite3_finalize(st);
+	db_done(st);
 	return rc;
 }
 
@@ -120,13 +121,18 @@ int apply_ensure_row(struct applier *a, const char *table, const char *id)
 
 	snprintf(sql, sizeof(sql), "INSERT OR IGNORE INTO %s(id) VALUES (?)",
 		 table);
-	if ((rc = db_prepare(&st, a->l, sql, a->err)) < 0)
+	if ((rc = db_cached(&st, a->l, sql, a->err)) < 0)
 		return rc;
 	db_bind_text(st, 1, id);
 	rc = sqlite3_step(st) == SQLITE_DONE
 		     ? 0
 		     : db_fail(a->l, a->err, "cannot insert row");
-	sqlite3_finalize(st);
+	db_done(st);
+	/* A row made just now has no field stamps yet (ids are unique). */
+	if (rc == 0 && sqlite3_changes(a->l->db) == 1)
+		snprintf(a->fresh, sizeof(a->fresh), "%s", id);
+	else
+		a->fresh[0] = '\0';
 	return rc;
 }
 
@@ -135,13 +141,13 @@ int apply_exec_id(struct applier *a, const char *sql, const char *id)
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((rc = db_prepare(&st, a->l, sql, a->err)) < 0)
+	if ((rc = db_cached(&st, a->l, sql, a->err)) < 0)
 		return rc;
 	db_bind_text(st, 1, id);
 	rc = sqlite3_step(st) == SQLITE_DONE
 		     ? 0
 		     : db_fail(a->l, a->err, "cannot update row");
-	sqlite3_finalize(st);
+	db_done(st);
 	return rc;
 }
 
@@ -163,13 +169,15 @@ int apply_fields(struct applier *a, const char *table, const char *id,
 		    (f->type == F_TEXT ? !json_is_string(v)
 				       : !json_is_integer(v)))
 			return apply_bad_op(a, "field has the wrong type");
-		if ((rc = stamp_wins(&wins, a, id, f->key)) < 0)
+		wins = 1;
+		if (strcmp(a->fresh, id) &&
+		    (rc = stamp_wins(&wins, a, id, f->key)) < 0)
 			return rc;
 		if (!wins)
 			continue;
 		snprintf(sql, sizeof(sql), "UPDATE %s SET %s = ? WHERE id = ?",
 			 table, f->key);
-		if ((rc = db_prepare(&st, a->l, sql, a->err)) < 0)
+		if ((rc = db_cached(&st, a->l, sql, a->err)) < 0)
 			return rc;
 		if (json_is_null(v))
 			sqlite3_bind_null(st, 1);
@@ -181,7 +189,7 @@ int apply_fields(struct applier *a, const char *table, const char *id,
 		rc = sqlite3_step(st) == SQLITE_DONE
 			     ? 0
 			     : db_fail(a->l, a->err, "cannot update field");
-		sqlite3_finalize(st);
+		db_done(st);
 		if (rc < 0 || (rc = record_stamp(a, id, f->key)) < 0)
 			return rc;
 	}
@@ -275,6 +283,80 @@ static int note_double_finalize(struct applier *a, const char *id,
 		rc = apply_note_conflict(a, msg);
 	}
 	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Whether the live line at st is the frozen line fl. */
+static int line_is(sqlite3_stmt *st, const json_t *fl)
+{
+	const char *desc = (const char *)sqlite3_column_text(st, 0);
+	const char *unit = (const char *)sqlite3_column_text(st, 1);
+	const char *fdesc = json_str(fl, "description");
+	const char *funit = json_str(fl, "unit");
+	int64_t v[4];
+
+	if (json_int(&v[0], fl, "qty_milli") < 0 ||
+	    json_int(&v[1], fl, "unit_price_cents") < 0 ||
+	    json_int(&v[2], fl, "vat_rate_bp") < 0)
+		return 0;
+	if (json_int(&v[3], fl, "discount_bp") < 0)
+		v[3] = 0;
+	return desc && fdesc && !strcmp(desc, fdesc) &&
+	       (unit && funit ? !strcmp(unit, funit) : !unit && !funit) &&
+	       sqlite3_column_int64(st, 2) == v[0] &&
+	       sqlite3_column_int64(st, 3) == v[1] &&
+	       sqlite3_column_int64(st, 4) == v[2] &&
+	       sqlite3_column_int64(st, 5) == v[3];
+}
+
+/*
+ * A finalize reaching a draft whose live lines are not the frozen ones: an
+ * edit made here (or elsewhere) that the finalizing device had not seen.
+ * The frozen document stands; the edit is noted, so the device that made
+ * it hears of it too, not only the devices that get the edit after the
+ * finalize (apply_note_if_finalized). Conflicts are not in the digest.
+ */
+static int note_unfrozen_edits(struct applier *a, const char *id,
+			       const json_t *frozen)
+{
+	const json_t *lines = json_object_get(frozen, "lines");
+	sqlite3_stmt *st = NULL;
+	size_t n = 0;
+	int differ = 0, rc;
+
+	if (!json_is_array(lines))
+		return 0;
+	if ((rc = db_prepare(&st, a->l,
+			     "SELECT description, unit, qty_milli,"
+			     " unit_price_cents, vat_rate_bp,"
+			     " coalesce(discount_bp, 0) FROM invoice_lines"
+			     " WHERE invoice_id = ?1 AND deleted = 0 AND NOT"
+			     " EXISTS (SELECT 1 FROM invoices WHERE id = ?1"
+			     " AND frozen IS NOT NULL)"
+			     " ORDER BY pos_lamport, pos_replica, id",
+			     a->err)) < 0)
+		return rc;
+	db_bind_text(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const json_t *fl = json_array_get(lines, n++);
+
+		if (!fl || !line_is(st, fl))
+			differ = 1;
+	}
+	sqlite3_finalize(st);
+	/* No live lines: nothing here that the document could miss. */
+	if (n && (differ || n != json_array_size(lines))) {
+		char msg[240];
+
+		snprintf(msg, sizeof(msg),
+			 "invoice %s was finalized by device %.8s before it"
+			 " saw an edit of its lines; the finalized invoice"
+			 " stands without it (correct it with a credit note)",
+			 json_str(frozen, "number") ? json_str(frozen, "number")
+						    : id,
+			 a->replica);
+		rc = apply_note_conflict(a, msg);
+	}
 	return rc;
 }
 
@@ -414,6 +496,7 @@ static int op_finalize(struct applier *a, const json_t *op)
 		goto cleanup;
 	}
 	if ((rc = apply_ensure_row(a, "invoices", id)) < 0 ||
+	    (rc = note_unfrozen_edits(a, id, frozen)) < 0 ||
 	    (rc = note_double_finalize(a, id, json_str(op, "hash"),
 				       json_str(op, "number"))) < 0 ||
 	    (rc = apply_fields(a, "invoices", id, finalize_fields, fields)) < 0)
@@ -524,6 +607,9 @@ static const struct op_handler handlers[] = {
 	{ "invoice.remind", op_invoice_remind },
 	{ "quote.create", op_quote_create }, { "quote.set", op_quote_set },
 	{ "quote.add_line", op_quote_add_line },
+	{ "product.create", op_product_create },
+	{ "product.set", op_product_set },
+	{ "product.remove", op_product_remove },
 	{ "style.put", op_style_put }, { "style.remove", op_style_remove },
 	{ "periodic.create", periodic_op_create },
 	{ "periodic.set", periodic_op_set },
@@ -531,6 +617,7 @@ static const struct op_handler handlers[] = {
 	{ "periodic.remove_line", periodic_op_remove_line },
 	{ "periodic.make", periodic_op_make },
 	{ "periodic.void", periodic_op_void },
+	{ "periodic.claim", periodic_op_claim },
 };
 
 static int apply_op(struct applier *a, const json_t *op)
@@ -565,6 +652,7 @@ int apply_txn(struct ledger *l, json_t *txn, const char *replica,
 	a.st.seq = seq;
 	json_array_foreach(ops, i, op) {
 		a.st.idx = (int64_t)i;
+		a.fresh[0] = '\0';
 		if (!json_is_object(op))
 			return apply_bad_op(&a, "operation is not an object");
 		if ((rc = apply_op(&a, op)) < 0)

@@ -173,3 +173,27 @@ int doctor_claim_known(bool *known, struct ledger *l, const char *series,
 	sqlite3_finalize(st);
 	return 0;
 }
+
+int doctor_invoice_state(bool *exists, char **number, struct ledger *l,
+			 const char *invoice_id, struct facta_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*exists = false;
+	*number = NULL;
+	if ((rc = db_prepare(&st, l,
+			     "SELECT number FROM invoices WHERE id = ?1 UNION"
+			     " ALL SELECT number FROM quotes WHERE id = ?1",
+			     err)) < 0)
+		return rc;
+	db_bind_text(st, 1, invoice_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*exists = true;
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL &&
+		    !(*number = db_column_dup(st, 0)))
+			rc = err_nomem(err);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

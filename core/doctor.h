@@ -39,4 +39,11 @@ int doctor_claim_known(bool *known, struct ledger *l, const char *series,
 		       uint64_t seq, const char *invoice_id,
 		       struct facta_err *err);
 
+/*
+ * What the view knows of invoice_id: *exists whether it is there at all,
+ * *number (caller frees; NULL for a draft) its number when finalized.
+ */
+int doctor_invoice_state(bool *exists, char **number, struct ledger *l,
+			 const char *invoice_id, struct facta_err *err);
+
 #endif

@@ -10,9 +10,11 @@
 #include "invoice.h"
 #include "ledger_int.h"
 #include "money.h"
+#include "numbering.h"
 #include "periodic.h"
 #include "relation.h"
 #include "sha256.h"
+#include "style.h"
 #include "validate.h"
 #include "vat.h"
 
@@ -398,7 +400,7 @@ struct row {
 	char *relation_id, *lang, *notes, *number, *series, *frozen, *hash;
 	int64_t date, due_date;
 	char *kind, *treatment, *show_vat, *credit_of, *quote_id, *intro,
-		*closing, *reference;
+		*closing, *reference, *style;
 	int64_t prices_incl, discount_bp;
 };
 
@@ -419,6 +421,7 @@ static void row_dispose(struct row *r)
 	free(r->intro);
 	free(r->closing);
 	free(r->reference);
+	free(r->style);
 }
 
 static int load_row(struct row *r, struct ledger *l, const char *id,
@@ -433,7 +436,7 @@ static int load_row(struct row *r, struct ledger *l, const char *id,
 			     " frozen, hash, date, due_date, kind, treatment,"
 			     " show_vat, credit_of, quote_id, intro, closing,"
 			     " reference, coalesce(prices_incl, 0),"
-			     " coalesce(discount_bp, 0) FROM invoices"
+			     " coalesce(discount_bp, 0), style FROM invoices"
 			     " WHERE id = ?",
 			     err)) < 0)
 		return rc;
@@ -461,6 +464,7 @@ static int load_row(struct row *r, struct ledger *l, const char *id,
 	r->reference = db_column_dup(st, 16);
 	r->prices_incl = sqlite3_column_int64(st, 17);
 	r->discount_bp = sqlite3_column_int64(st, 18);
+	r->style = db_column_dup(st, 19);
 	sqlite3_finalize(st);
 	return 0;
 }
@@ -550,7 +554,8 @@ static int draft_doc(struct doc **out, struct ledger *l, const char *id,
 	    dup_or_null(&d->notes, row->notes) < 0 ||
 	    dup_or_null(&d->intro, row->intro) < 0 ||
 	    dup_or_null(&d->closing, row->closing) < 0 ||
-	    dup_or_null(&d->customer_reference, row->reference) < 0) {
+	    dup_or_null(&d->customer_reference, row->reference) < 0 ||
+	    dup_or_null(&d->style, row->style) < 0) {
 		rc = err_nomem(err);
 		goto cleanup;
 	}
@@ -640,7 +645,10 @@ static json_t *doc_json(const struct doc *d)
 		      "total_excl_cents", (json_int_t)d->total_excl_cents,
 		      "total_vat_cents", (json_int_t)d->total_vat_cents,
 		      "total_incl_cents", (json_int_t)d->total_incl_cents);
-	if (o && doc_json_terms(o, d) < 0) {
+	if (o && (doc_json_terms(o, d) < 0 ||
+		  (d->style &&
+		   json_object_set_new(o, "style", json_string(d->style)) <
+			   0))) {
 		json_decref(o);
 		o = NULL;
 	}
@@ -729,6 +737,7 @@ static int doc_from_json(struct doc **out, const char *text,
 				: json_str(o, "number")) < 0 ||
 	    dup_or_null(&d->lang, json_str(o, "lang")) < 0 ||
 	    dup_or_null(&d->notes, json_str(o, "notes")) < 0 ||
+	    dup_or_null(&d->style, json_str(o, "style")) < 0 ||
 	    party_from_json(&d->seller, json_object_get(o, "seller")) < 0 ||
 	    party_from_json(&d->customer, json_object_get(o, "customer")) < 0)
 		goto nomem;
@@ -832,69 +841,6 @@ static int check_legal(const struct doc *d, const char *ref,
 	return rc;
 }
 
-/* Expands {YYYY}/{YY} and, when seq > 0, the counter {NNNN}. */
-static int expand_format(struct buf *out, const char *fmt, int year,
-			 uint64_t seq)
-{
-	int rc = 0;
-
-	for (const char *p = fmt; *p && rc == 0;) {
-		const char *end = *p == '{' ? strchr(p, '}') : NULL;
-		size_t len = end ? (size_t)(end - p - 1) : 0;
-
-		if (!end) {
-			rc = buf_addch(out, *p++);
-			continue;
-		}
-		if (len == 4 && !strncmp(p + 1, "YYYY", 4))
-			rc = buf_addf(out, "%04d", year);
-		else if (len == 2 && !strncmp(p + 1, "YY", 2))
-			rc = buf_addf(out, "%02d", year % 100);
-		else if (seq)
-			rc = buf_addf(out, "%0*" PRIu64, (int)len, seq);
-		else
-			rc = buf_add(out, p, len + 2);
-		p = end + 1;
-	}
-	return rc;
-}
-
-/*
- * An offline series: "TAG-" goes before the counter placeholder (the first
- * {..} that is not a year), so "{YYYY}-{NNNN}" becomes "{YYYY}-L1-{NNNN}".
- */
-static int offline_format(struct buf *out, const char *fmt, const char *tag)
-{
-	const char *p = fmt, *end;
-
-	while ((p = strchr(p, '{')) && (end = strchr(p, '}')) &&
-	       ((end - p == 5 && !strncmp(p + 1, "YYYY", 4)) ||
-		(end - p == 3 && !strncmp(p + 1, "YY", 2))))
-		p = end + 1;
-	if (!p)
-		return buf_addf(out, "%s-%s", fmt, tag);
-	return buf_addf(out, "%.*s%s-%s", (int)(p - fmt), fmt, tag, p);
-}
-
-static int series_next(uint64_t *out, struct ledger *l, const char *series,
-		       struct facta_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if ((rc = db_prepare(&st, l,
-			     "SELECT coalesce(max(seq), 0) FROM series_claims"
-			     " WHERE series = ?",
-			     err)) < 0)
-		return rc;
-	db_bind_text(st, 1, series);
-	*out = sqlite3_step(st) == SQLITE_ROW
-		       ? (uint64_t)sqlite3_column_int64(st, 0) + 1
-		       : 1;
-	sqlite3_finalize(st);
-	return 0;
-}
-
 /*
  * The number format of a document: credit notes have their own series when
  * the company set credit_number_format, else they share the invoices'.
@@ -922,28 +868,84 @@ static int number_format_for(char **out, struct ledger *l,
 	return 0;
 }
 
-/*
- * A number is used once, whatever series produced it (two number formats
- * can expand to the same text).
- */
-static int check_number_free(struct ledger *l, const char *number,
-			     struct facta_err *err)
+/* The SHA-256 (hex) of a document's frozen JSON. */
+static int doc_hash(char hash[65], const struct doc *d, struct facta_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	int used, rc;
+	json_t *o = doc_json(d);
+	char *text = o ? json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
+	struct sha256 h;
 
-	if ((rc = db_prepare(&st, l,
-			     "SELECT 1 FROM invoices WHERE number = ?", err)) < 0)
-		return rc;
-	db_bind_text(st, 1, number);
-	used = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	if (used)
-		return err_set(err, FACTA_ECONFLICT,
-			       "number '%s' is already in use; change the number"
-			       " format ('facta company set --number-format')",
-			       number);
+	json_decref(o);
+	if (!text)
+		return err_nomem(err);
+	sha256_init(&h);
+	sha256_update(&h, text, strlen(text));
+	sha256_final_hex(hash, &h);
+	free(text);
 	return 0;
+}
+
+/*
+ * Numbers document d (id, dated date) in its series (number_format_for)
+ * through num, and freezes it: d->number is set, *frozen (caller frees)
+ * is its JSON and hash the SHA-256 of that. One path for finalized
+ * invoices and credit notes.
+ */
+static int number_and_freeze(struct buf *number, struct buf *series,
+			     uint64_t *seq, json_t **frozen, char hash[65],
+			     struct ledger *l, const struct company *c,
+			     struct doc *d, const char *id, int32_t date,
+			     const struct numbering *num, struct facta_err *err)
+{
+	struct number_request rq = { NULL, date, id, hash };
+	char *nfmt = NULL, *text = NULL;
+	int rc;
+
+	*frozen = NULL;
+	/* The claim's hash binds the number to the content before it. */
+	if ((rc = number_format_for(&nfmt, l, c, d, err)) < 0 ||
+	    (rc = doc_hash(hash, d, err)) < 0)
+		goto cleanup;
+	rq.format = nfmt;
+	if ((rc = number_assign(number, series, seq, l, &rq, num, err)) < 0)
+		goto cleanup;
+	free(d->number);
+	d->number = NULL;
+	if (dup_or_null(&d->number, number->ptr) < 0 ||
+	    !(*frozen = doc_json(d)) ||
+	    !(text = json_dumps(*frozen, JSON_SORT_KEYS | JSON_COMPACT))) {
+		rc = err_nomem(err);
+		goto cleanup;
+	}
+	{
+		struct sha256 h;
+
+		sha256_init(&h);
+		sha256_update(&h, text, strlen(text));
+		sha256_final_hex(hash, &h);
+	}
+cleanup:
+	if (rc < 0) {
+		json_decref(*frozen);
+		*frozen = NULL;
+	}
+	free(text);
+	free(nfmt);
+	return rc;
+}
+
+/* The invoice.finalize op of a numbered, frozen document. */
+static json_t *finalize_op(const char *id, const struct buf *number,
+			   const struct buf *series, uint64_t seq,
+			   int32_t due, const struct doc *d, json_t *frozen,
+			   const char *hash)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:O, s:s}",
+			 "op", "invoice.finalize", "id", id, "number",
+			 number->ptr, "series", series->ptr, "series_seq",
+			 (json_int_t)seq, "due_date", (json_int_t)due,
+			 "total_incl_cents", (json_int_t)d->total_incl_cents,
+			 "frozen", frozen, "hash", hash);
 }
 
 int invoice_finalize(char **out_number, struct ledger *l, const char *ref,
@@ -952,13 +954,13 @@ int invoice_finalize(char **out_number, struct ledger *l, const char *ref,
 	struct company *c = NULL;
 	struct doc *d = NULL;
 	struct row row;
-	struct buf series = BUF_INIT, number = BUF_INIT, fmt = BUF_INIT;
+	struct buf series = BUF_INIT, number = BUF_INIT;
 	struct txn t = { 0 };
-	struct sha256 h;
 	json_t *frozen = NULL;
-	char id[33], hash[65], summary[120], *text = NULL, *nfmt = NULL;
+	char id[33], hash[65], summary[120];
 	uint64_t seq;
-	int y, m, dd, rc;
+	int32_t due;
+	int rc;
 
 	memset(&row, 0, sizeof(row));
 	*out_number = NULL;
@@ -972,81 +974,31 @@ int invoice_finalize(char **out_number, struct ledger *l, const char *ref,
 	    (rc = draft_doc(&d, l, id, &row, err)) < 0 ||
 	    (rc = check_legal(d, ref, err)) < 0)
 		goto cleanup;
-	date_to_ymd((int32_t)row.date, &y, &m, &dd);
-	if ((rc = number_format_for(&nfmt, l, c, d, err)) < 0)
-		goto cleanup;
-	if ((num && num->offline_tag
-		     ? offline_format(&fmt, nfmt, num->offline_tag)
-		     : buf_adds(&fmt, nfmt)) < 0 ||
-	    expand_format(&series, fmt.ptr, y, 0) < 0) {
-		rc = err_nomem(err);
-		goto cleanup;
-	}
-	if ((rc = series_next(&seq, l, series.ptr, err)) < 0)
-		goto cleanup;
 	d->draft = 0;
-	date_format(d->due_date, (int32_t)(row.date + c->payment_term_days));
-	if (num && !num->offline_tag) {
-		/* The hash binds the claimed number to this content. */
-		char *pre = json_dumps(frozen = doc_json(d),
-				       JSON_SORT_KEYS | JSON_COMPACT);
-
-		json_decref(frozen);
-		frozen = NULL;
-		if (!pre) {
-			rc = err_nomem(err);
-			goto cleanup;
-		}
-		sha256_init(&h);
-		sha256_update(&h, pre, strlen(pre));
-		free(pre);
-		sha256_final_hex(hash, &h);
-		if ((rc = num->claim(num->self, series.ptr, seq, id, hash, &seq,
-				     err)) < 0)
-			goto cleanup;
-	}
-	if (expand_format(&number, fmt.ptr, y, seq) < 0 ||
-	    dup_or_null(&d->number, number.ptr) < 0 ||
-	    dup_or_null(&d->reference, number.ptr) < 0 ||
-	    !(frozen = doc_json(d)) ||
-	    !(text = json_dumps(frozen, JSON_SORT_KEYS | JSON_COMPACT))) {
-		rc = err_nomem(err);
+	due = (int32_t)(row.date + c->payment_term_days);
+	date_format(d->due_date, due);
+	if ((rc = number_and_freeze(&number, &series, &seq, &frozen, hash, l,
+				    c, d, id, (int32_t)row.date, num,
+				    err)) < 0)
 		goto cleanup;
-	}
-	if ((rc = check_number_free(l, number.ptr, err)) < 0)
-		goto cleanup;
-	sha256_init(&h);
-	sha256_update(&h, text, strlen(text));
-	sha256_final_hex(hash, &h);
 	snprintf(summary, sizeof(summary), "invoice %s: finalize", number.ptr);
 	if (txn_begin(&t, l, summary) < 0) {
 		rc = err_nomem(err);
 		goto cleanup;
 	}
 	if ((rc = txn_add(&t,
-			  json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:O,"
-				    " s:s}",
-				    "op", "invoice.finalize", "id", id,
-				    "number", number.ptr, "series", series.ptr,
-				    "series_seq", (json_int_t)seq, "due_date",
-				    (json_int_t)(row.date + c->payment_term_days),
-				    "total_incl_cents",
-				    (json_int_t)d->total_incl_cents, "frozen",
-				    frozen, "hash", hash),
+			  finalize_op(id, &number, &series, seq, due, d, frozen,
+				      hash),
 			  err)) < 0 ||
 	    (rc = txn_commit(l, &t, err)) < 0)
 		goto cleanup;
-	*out_number = buf_detach(&number, NULL);
-	if (!*out_number)
+	if (!(*out_number = buf_detach(&number, NULL)))
 		rc = err_nomem(err);
 cleanup:
 	txn_dispose(&t);
 	json_decref(frozen);
-	free(text);
 	buf_dispose(&series);
 	buf_dispose(&number);
-	buf_dispose(&fmt);
-	free(nfmt);
 	row_dispose(&row);
 	company_free(c);
 	doc_free(d);
@@ -1471,23 +1423,34 @@ static int id_cmp(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
+static int terms_fields(json_t **out, const struct invoice_terms *in,
+			struct facta_err *err);
+
 int invoice_new_txn(char out_id[33], struct txn *t, struct ledger *l,
-		    int64_t relation_number, int32_t date, const char *notes,
+		    int64_t relation_number, int32_t date,
+		    const struct invoice_terms *terms,
 		    const struct line_input *lines, size_t nlines,
 		    struct facta_err *err)
 {
+	static const struct invoice_terms keep = INVOICE_TERMS_KEEP;
 	struct relation *r = NULL;
 	struct company *c = NULL;
+	json_t *fields = NULL;
 	char id[33], (*line_ids)[33] = NULL;
 	int rc;
 
 	if ((rc = ledger_check_writable(l, err)) < 0)
 		return rc;
 	for (size_t i = 0; i < nlines; i++)
-		if ((rc = check_line(&lines[i], err)) < 0)
+		if ((rc = check_line(&lines[i], err)) < 0 ||
+		    (rc = vat_rate_check(lines[i].vat_rate_bp, date, err)) < 0)
 			return rc;
-	if (nlines && !(line_ids = calloc(nlines, sizeof(*line_ids))))
-		return err_nomem(err);
+	if ((rc = terms_fields(&fields, terms ? terms : &keep, err)) < 0)
+		return rc;
+	if (nlines && !(line_ids = calloc(nlines, sizeof(*line_ids)))) {
+		rc = err_nomem(err);
+		goto cleanup;
+	}
 	if ((rc = relation_get(&r, l, relation_number, err)) < 0 ||
 	    (rc = company_get(&c, l, err)) < 0 ||
 	    (rc = ledger_new_id(id, err)) < 0)
@@ -1500,13 +1463,21 @@ int invoice_new_txn(char out_id[33], struct txn *t, struct ledger *l,
 		if ((rc = ledger_new_id(line_ids[i], err)) < 0)
 			goto cleanup;
 	qsort(line_ids, nlines, sizeof(*line_ids), id_cmp);
+	/* The terms go into the create op, as invoice_set_terms writes them. */
+	if ((!json_object_get(fields, "treatment") &&
+	     json_object_set_new(fields, "treatment",
+				 json_string(relation_treatment(r))) < 0) ||
+	    json_object_set_new(fields, "relation_id", json_string(r->id)) <
+		    0 ||
+	    json_object_set_new(fields, "date", json_integer(date)) < 0 ||
+	    json_object_set_new(fields, "lang",
+				json_string(r->lang ? r->lang : c->lang)) < 0) {
+		rc = err_nomem(err);
+		goto cleanup;
+	}
 	if ((rc = txn_add(t,
-			  json_pack("{s:s, s:s, s:{s:s, s:I, s:s, s:s?}}", "op",
-				    "invoice.create", "id", id, "fields",
-				    "relation_id", r->id, "date",
-				    (json_int_t)date, "lang",
-				    r->lang ? r->lang : c->lang, "notes",
-				    notes),
+			  json_pack("{s:s, s:s, s:O}", "op", "invoice.create",
+				    "id", id, "fields", fields),
 			  err)) < 0)
 		goto cleanup;
 	for (size_t i = 0; i < nlines; i++) {
@@ -1514,7 +1485,7 @@ int invoice_new_txn(char out_id[33], struct txn *t, struct ledger *l,
 
 		if ((rc = txn_add(t,
 				  json_pack("{s:s, s:s, s:{s:s, s:s, s:s?, s:I,"
-					    " s:I, s:I}}",
+					    " s:I, s:I, s:I}}",
 					    "op", "invoice.add_line", "id",
 					    line_ids[i], "fields", "invoice_id",
 					    id,
@@ -1524,12 +1495,15 @@ int invoice_new_txn(char out_id[33], struct txn *t, struct ledger *l,
 					    "unit_price_cents",
 					    (json_int_t)in->unit_price_cents,
 					    "vat_rate_bp",
-					    (json_int_t)in->vat_rate_bp),
+					    (json_int_t)in->vat_rate_bp,
+					    "discount_bp",
+					    (json_int_t)in->discount_bp),
 				  err)) < 0)
 			goto cleanup;
 	}
 	memcpy(out_id, id, 33);
 cleanup:
+	json_decref(fields);
 	free(line_ids);
 	relation_free(r);
 	company_free(c);
@@ -1546,19 +1520,18 @@ static int put_text(json_t *fields, const char *key, const char *v)
 				   *v ? json_string(v) : json_null());
 }
 
-int invoice_set_terms(struct ledger *l, const char *ref,
-		      const struct invoice_terms *in, struct facta_err *err)
+/*
+ * The "fields" of an invoice.set (or invoice.create) op for the terms in
+ * in (unset members left out), checked first. *out gets a new object.
+ */
+static int terms_fields(json_t **out, const struct invoice_terms *in,
+			struct facta_err *err)
 {
-	struct txn t = { 0 };
 	enum vat_treatment tr;
-	json_t *fields = NULL;
-	char id[33], summary[120];
+	json_t *fields;
 	int rc;
 
-	if ((rc = ledger_check_writable(l, err)) < 0 ||
-	    (rc = resolve(id, l, ref, err)) < 0 ||
-	    (rc = require_draft(l, id, ref, err)) < 0)
-		return rc;
+	*out = NULL;
 	if (in->treatment &&
 	    (rc = vat_treatment_parse(&tr, in->treatment, err)) < 0)
 		return rc;
@@ -1571,6 +1544,9 @@ int invoice_set_terms(struct ledger *l, const char *ref,
 			       "unknown VAT display '%s': use excl, incl or"
 			       " none",
 			       in->show_vat);
+	if (in->style && *in->style &&
+	    (rc = style_check_name(in->style, err)) < 0)
+		return rc;
 	if (!(fields = json_object()))
 		return err_nomem(err);
 	if ((in->treatment &&
@@ -1586,10 +1562,28 @@ int invoice_set_terms(struct ledger *l, const char *ref,
 	    put_text(fields, "intro", in->intro) < 0 ||
 	    put_text(fields, "closing", in->closing) < 0 ||
 	    put_text(fields, "notes", in->notes) < 0 ||
-	    put_text(fields, "reference", in->reference) < 0) {
+	    put_text(fields, "reference", in->reference) < 0 ||
+	    put_text(fields, "style", in->style) < 0) {
 		json_decref(fields);
 		return err_nomem(err);
 	}
+	*out = fields;
+	return 0;
+}
+
+int invoice_set_terms(struct ledger *l, const char *ref,
+		      const struct invoice_terms *in, struct facta_err *err)
+{
+	struct txn t = { 0 };
+	json_t *fields = NULL;
+	char id[33], summary[120];
+	int rc;
+
+	if ((rc = ledger_check_writable(l, err)) < 0 ||
+	    (rc = resolve(id, l, ref, err)) < 0 ||
+	    (rc = require_draft(l, id, ref, err)) < 0 ||
+	    (rc = terms_fields(&fields, in, err)) < 0)
+		return rc;
 	if (json_object_size(fields) == 0) {
 		json_decref(fields);
 		return err_set(err, FACTA_EINVALID,
@@ -1609,60 +1603,6 @@ int invoice_set_terms(struct ledger *l, const char *ref,
 	rc = txn_commit(l, &t, err);
 cleanup:
 	txn_dispose(&t);
-	return rc;
-}
-
-/*
- * The number of a document not yet in the view (a credit note made and
- * finalized in one transaction): as invoice_finalize does it.
- */
-static int assign_number(struct buf *number, struct buf *series,
-			 uint64_t *seq, struct ledger *l,
-			 const struct company *c, const struct doc *d,
-			 const char *id, int32_t date,
-			 const struct numbering *num, struct facta_err *err)
-{
-	struct buf fmt = BUF_INIT;
-	char *nfmt = NULL, hash[65];
-	int y, m, dd, rc;
-
-	date_to_ymd(date, &y, &m, &dd);
-	if ((rc = number_format_for(&nfmt, l, c, d, err)) < 0)
-		return rc;
-	if ((num && num->offline_tag
-		     ? offline_format(&fmt, nfmt, num->offline_tag)
-		     : buf_adds(&fmt, nfmt)) < 0 ||
-	    expand_format(series, fmt.ptr, y, 0) < 0) {
-		rc = err_nomem(err);
-		goto cleanup;
-	}
-	if ((rc = series_next(seq, l, series->ptr, err)) < 0)
-		goto cleanup;
-	if (num && !num->offline_tag) {
-		json_t *pre = doc_json(d);
-		char *text = pre ? json_dumps(pre, JSON_SORT_KEYS |
-							   JSON_COMPACT)
-				 : NULL;
-		struct sha256 h;
-
-		json_decref(pre);
-		if (!text) {
-			rc = err_nomem(err);
-			goto cleanup;
-		}
-		sha256_init(&h);
-		sha256_update(&h, text, strlen(text));
-		free(text);
-		sha256_final_hex(hash, &h);
-		if ((rc = num->claim(num->self, series->ptr, *seq, id, hash,
-				     seq, err)) < 0)
-			goto cleanup;
-	}
-	if (expand_format(number, fmt.ptr, y, *seq) < 0)
-		rc = err_nomem(err);
-cleanup:
-	buf_dispose(&fmt);
-	free(nfmt);
 	return rc;
 }
 
@@ -1785,6 +1725,23 @@ static int party_copy(struct doc_party *p, const struct doc_party *q)
 	return 0;
 }
 
+/*
+ * The id of the pos-th line added in one transaction: lines of a
+ * transaction share its stamp and are ordered by id, so the position goes
+ * first (8 hex digits) and the rest stays random.
+ */
+static int ordered_line_id(char id[33], size_t pos, struct facta_err *err)
+{
+	char hex[9];
+	int rc;
+
+	if ((rc = ledger_new_id(id, err)) < 0)
+		return rc;
+	snprintf(hex, sizeof(hex), "%08zx", pos & 0xffffffffu);
+	memcpy(id, hex, 8);
+	return 0;
+}
+
 /* invoice.create, one invoice.add_line per line: the credit note's draft. */
 static int credit_ops(struct txn *t, const char *id, const char *orig_id,
 		      const char *relation_id, const struct doc *d,
@@ -1810,7 +1767,7 @@ static int credit_ops(struct txn *t, const char *id, const char *orig_id,
 		const struct doc_line *ln = &d->lines[i];
 		char line_id[33];
 
-		if ((rc = ledger_new_id(line_id, err)) < 0 ||
+		if ((rc = ordered_line_id(line_id, i, err)) < 0 ||
 		    (rc = txn_add(t,
 				  json_pack("{s:s, s:s, s:{s:s, s:s, s:s?, s:I,"
 					    " s:I, s:I, s:I}}",
@@ -1858,9 +1815,8 @@ int invoice_credit(char **out_number, struct ledger *l, const char *ref,
 	struct doc *d = NULL;
 	struct buf number = BUF_INIT, series = BUF_INIT;
 	struct txn t = { 0 };
-	struct sha256 h;
 	json_t *frozen = NULL;
-	char id[33], hash[65], summary[120], *text = NULL, *rel = NULL;
+	char id[33], hash[65], summary[120], *rel = NULL;
 	uint64_t seq;
 	int rc;
 
@@ -1911,18 +1867,9 @@ int invoice_credit(char **out_number, struct ledger *l, const char *ref,
 	    (rc = company_get(&c, l, err)) < 0 ||
 	    (rc = relation_id_of(&rel, l, orig->id, err)) < 0 ||
 	    (rc = ledger_new_id(id, err)) < 0 ||
-	    (rc = assign_number(&number, &series, &seq, l, c, d, id, in->date,
-				num, err)) < 0)
+	    (rc = number_and_freeze(&number, &series, &seq, &frozen, hash, l,
+				    c, d, id, in->date, num, err)) < 0)
 		goto cleanup;
-	if (dup_or_null(&d->number, number.ptr) < 0 ||
-	    !(frozen = doc_json(d)) ||
-	    !(text = json_dumps(frozen, JSON_SORT_KEYS | JSON_COMPACT))) {
-		rc = err_nomem(err);
-		goto cleanup;
-	}
-	sha256_init(&h);
-	sha256_update(&h, text, strlen(text));
-	sha256_final_hex(hash, &h);
 	snprintf(summary, sizeof(summary), "credit note %s for invoice %s",
 		 number.ptr, orig->number);
 	if (txn_begin(&t, l, summary) < 0) {
@@ -1931,14 +1878,8 @@ int invoice_credit(char **out_number, struct ledger *l, const char *ref,
 	}
 	if ((rc = credit_ops(&t, id, orig->id, rel, d, in->date, err)) < 0 ||
 	    (rc = txn_add(&t,
-			  json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:O,"
-				    " s:s}",
-				    "op", "invoice.finalize", "id", id,
-				    "number", number.ptr, "series", series.ptr,
-				    "series_seq", (json_int_t)seq, "due_date",
-				    (json_int_t)in->date, "total_incl_cents",
-				    (json_int_t)d->total_incl_cents, "frozen",
-				    frozen, "hash", hash),
+			  finalize_op(id, &number, &series, seq, in->date, d,
+				      frozen, hash),
 			  err)) < 0 ||
 	    (rc = txn_commit(l, &t, err)) < 0)
 		goto cleanup;
@@ -1947,7 +1888,6 @@ int invoice_credit(char **out_number, struct ledger *l, const char *ref,
 cleanup:
 	txn_dispose(&t);
 	json_decref(frozen);
-	free(text);
 	free(rel);
 	buf_dispose(&number);
 	buf_dispose(&series);

@@ -73,15 +73,19 @@ int invoice_add_line(size_t *out_pos, struct ledger *l, const char *ref,
 		     const struct line_input *in, struct facta_err *err);
 
 struct txn;
+struct invoice_terms;
 /*
- * As invoice_new plus invoice_add_line for each of lines[0..nlines) (and
- * the notes text, may be NULL), but the ops go into the caller's open
+ * As invoice_new plus invoice_set_terms (terms may be NULL; its treatment
+ * NULL means the relation's default, as invoice_new) plus invoice_add_line
+ * for each of lines[0..nlines), but the ops go into the caller's open
  * transaction t (core/ledger_int.h), so a draft and whatever made it (a
  * periodic run) are journaled together or not at all. Nothing is written
- * until the caller commits t. Lines are checked as by invoice_add_line.
+ * until the caller commits t. Terms and lines are checked as by
+ * invoice_set_terms and invoice_add_line.
  */
 int invoice_new_txn(char out_id[33], struct txn *t, struct ledger *l,
-		    int64_t relation_number, int32_t date, const char *notes,
+		    int64_t relation_number, int32_t date,
+		    const struct invoice_terms *terms,
 		    const struct line_input *lines, size_t nlines,
 		    struct facta_err *err);
 
@@ -120,8 +124,10 @@ struct invoice_terms {
 	int64_t discount_bp;   /* document discount, 500 = 5 % */
 	const char *show_vat;  /* "excl", "incl" or "none" */
 	const char *intro, *closing, *notes, *reference;
+	const char *style; /* house style name (style.h) */
 };
-#define INVOICE_TERMS_KEEP { NULL, -1, -1, NULL, NULL, NULL, NULL, NULL }
+#define INVOICE_TERMS_KEEP \
+	{ NULL, -1, -1, NULL, NULL, NULL, NULL, NULL, NULL }
 
 /* Changes the terms of draft ref; all or nothing. */
 int invoice_set_terms(struct ledger *l, const char *ref,

@@ -87,7 +87,7 @@ static const char schema_invoices[] =
 	" due_date INTEGER, total_incl_cents INTEGER, frozen TEXT, hash TEXT,"
 	" kind TEXT, treatment TEXT, prices_incl INTEGER, discount_bp INTEGER,"
 	" show_vat TEXT, credit_of TEXT, quote_id TEXT, intro TEXT,"
-	" closing TEXT, reference TEXT) STRICT;"
+	" closing TEXT, reference TEXT, style TEXT) STRICT;"
 	"CREATE INDEX IF NOT EXISTS invoices_credit_of ON invoices(credit_of);"
 	"CREATE INDEX IF NOT EXISTS invoices_number ON invoices(number);"
 	"CREATE TABLE IF NOT EXISTS invoice_lines(id TEXT PRIMARY KEY,"
@@ -112,7 +112,9 @@ static const char schema_sales[] =
 	" number INTEGER, name TEXT, description TEXT, unit TEXT,"
 	" price_cents INTEGER, prices_incl INTEGER, vat_rate_bp INTEGER,"
 	" sku TEXT, relation_id TEXT, removed INTEGER NOT NULL DEFAULT 0,"
-	" created INTEGER NOT NULL DEFAULT 0) STRICT;"
+	" created INTEGER NOT NULL DEFAULT 0, treatment TEXT,"
+	" requested INTEGER, c_lamport INTEGER, c_replica TEXT,"
+	" c_idx INTEGER) STRICT;"
 	"CREATE TABLE IF NOT EXISTS quotes(id TEXT PRIMARY KEY,"
 	" number TEXT, seq INTEGER, relation_id TEXT, date INTEGER,"
 	" valid_until INTEGER, lang TEXT, intro TEXT, closing TEXT,"
@@ -138,18 +140,21 @@ static const char schema_styles[] =
 /*
  * Periodic invoices (periodic.c): schedules, their template lines, the
  * copies runs made per (schedule, period) with the stamp that ranks them,
- * and voids (kept apart so a void that arrives first still counts).
+ * voids (kept apart so a void that arrives first still counts) and the
+ * copies whose period a device claimed (only it may number them).
  */
 static const char schema_periodic[] =
 	"CREATE TABLE IF NOT EXISTS periodic(id TEXT PRIMARY KEY,"
 	" created INTEGER NOT NULL DEFAULT 0, created_lamport INTEGER,"
 	" created_replica TEXT, relation_id TEXT, unit INTEGER, every INTEGER,"
 	" start INTEGER, end_date INTEGER, max_runs INTEGER, auto INTEGER,"
-	" notes TEXT, style TEXT, state TEXT, active_from INTEGER) STRICT;"
+	" notes TEXT, style TEXT, state TEXT, active_from INTEGER,"
+	" treatment TEXT, prices_incl INTEGER, discount_bp INTEGER,"
+	" show_vat TEXT, intro TEXT, closing TEXT, reference TEXT) STRICT;"
 	"CREATE TABLE IF NOT EXISTS periodic_lines(id TEXT PRIMARY KEY,"
 	" periodic_id TEXT, description TEXT, unit TEXT, qty_milli INTEGER,"
 	" unit_price_cents INTEGER, vat_rate_bp INTEGER, pos_lamport INTEGER,"
-	" pos_replica TEXT, pos_idx INTEGER,"
+	" pos_replica TEXT, pos_idx INTEGER, discount_bp INTEGER,"
 	" deleted INTEGER NOT NULL DEFAULT 0) STRICT;"
 	"CREATE INDEX IF NOT EXISTS periodic_lines_periodic"
 	" ON periodic_lines(periodic_id);"
@@ -161,7 +166,9 @@ static const char schema_periodic[] =
 	"CREATE INDEX IF NOT EXISTS periodic_copies_key"
 	" ON periodic_copies(periodic_id, period);"
 	"CREATE TABLE IF NOT EXISTS periodic_voids(invoice_id TEXT PRIMARY KEY)"
-	" STRICT;";
+	" STRICT;"
+	"CREATE TABLE IF NOT EXISTS periodic_claims(invoice_id TEXT NOT NULL,"
+	" replica TEXT NOT NULL, PRIMARY KEY(invoice_id, replica)) STRICT;";
 
 /*
  * The schema, in parts. The view's version is a hash of this text, so any
@@ -202,6 +209,78 @@ int db_prepare(sqlite3_stmt **out, struct ledger *l, const char *sql,
 	if (sqlite3_prepare_v2(l->db, sql, -1, out, NULL) != SQLITE_OK)
 		return db_fail(l, err, "cannot prepare statement");
 	return 0;
+}
+
+#define STMT_CACHE_SIZE 256
+
+struct stmt_cache {
+	struct {
+		char *sql;
+		sqlite3_stmt *st;
+	} slot[STMT_CACHE_SIZE];
+};
+
+static void stmt_cache_free(struct stmt_cache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < STMT_CACHE_SIZE; i++) {
+		sqlite3_finalize(c->slot[i].st);
+		free(c->slot[i].sql);
+	}
+	free(c);
+}
+
+static uint32_t sql_hash(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+int db_cached(sqlite3_stmt **out, struct ledger *l, const char *sql,
+	      struct facta_err *err)
+{
+	size_t i;
+	int rc;
+
+	if (!l->cache && !(l->cache = calloc(1, sizeof(*l->cache))))
+		return err_nomem(err);
+	i = sql_hash(sql) % STMT_CACHE_SIZE;
+	if (l->cache->slot[i].sql && !strcmp(l->cache->slot[i].sql, sql)) {
+		*out = l->cache->slot[i].st;
+		return 0;
+	}
+	/* A collision evicts the older statement. */
+	sqlite3_finalize(l->cache->slot[i].st);
+	free(l->cache->slot[i].sql);
+	l->cache->slot[i].st = NULL;
+	if (!(l->cache->slot[i].sql = strdup(sql)))
+		return err_nomem(err);
+	if ((rc = db_prepare(&l->cache->slot[i].st, l, sql, err)) < 0) {
+		free(l->cache->slot[i].sql);
+		l->cache->slot[i].sql = NULL;
+		return rc;
+	}
+	*out = l->cache->slot[i].st;
+	return 0;
+}
+
+void db_done(sqlite3_stmt *st)
+{
+	if (!st)
+		return;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+/* Drops the cache, e.g. before tables are dropped. */
+static void db_uncache(struct ledger *l)
+{
+	stmt_cache_free(l->cache);
+	l->cache = NULL;
 }
 
 int db_bind_text(sqlite3_stmt *st, int i, const char *s)
@@ -314,6 +393,7 @@ static int drop_view(struct ledger *l, struct facta_err *err)
 	sqlite3_stmt *st = NULL;
 	int rc;
 
+	db_uncache(l);
 	if ((rc = db_prepare(&st, l,
 			     "SELECT name FROM sqlite_master WHERE type = 'table'"
 			     " AND name NOT LIKE 'sqlite_%'",
@@ -471,6 +551,7 @@ void ledger_close(struct ledger *l)
 {
 	if (!l)
 		return;
+	db_uncache(l);
 	if (l->db)
 		sqlite3_close(l->db);
 	free(l->author);

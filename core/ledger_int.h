@@ -19,6 +19,7 @@ struct ledger {
 	char *author;
 	char *readonly; /* reason, or NULL when writable */
 	int64_t lamport;   /* highest Lamport time seen */
+	struct stmt_cache *cache; /* prepared statements of the hot path */
 };
 
 /* The (Lamport, replica, op index) that orders concurrent writes. */
@@ -57,6 +58,7 @@ struct applier {
 	struct stamp st;
 	const char *opname;
 	struct facta_err *err;
+	char fresh[33]; /* row id apply_ensure_row just inserted, or "" */
 };
 
 struct op_handler {
@@ -113,6 +115,7 @@ int periodic_op_add_line(struct applier *a, const json_t *op);
 int periodic_op_remove_line(struct applier *a, const json_t *op);
 int periodic_op_make(struct applier *a, const json_t *op);
 int periodic_op_void(struct applier *a, const json_t *op);
+int periodic_op_claim(struct applier *a, const json_t *op);
 /* After invoice.finalize: re-picks the winner when it is a periodic copy. */
 int periodic_apply_finalized(struct applier *a, const char *invoice_id);
 
@@ -121,12 +124,23 @@ int op_invoice_remind(struct applier *a, const json_t *op);
 int op_quote_create(struct applier *a, const json_t *op);
 int op_quote_set(struct applier *a, const json_t *op);
 int op_quote_add_line(struct applier *a, const json_t *op);
+int op_product_create(struct applier *a, const json_t *op);
+int op_product_set(struct applier *a, const json_t *op);
+int op_product_remove(struct applier *a, const json_t *op);
 
 /* SQLite helpers: error text "database: <what>: <sqlite message>". */
 int db_fail(struct ledger *l, struct facta_err *err, const char *what);
 int db_exec(struct ledger *l, const char *sql, struct facta_err *err);
 int db_prepare(sqlite3_stmt **out, struct ledger *l, const char *sql,
 	       struct facta_err *err);
+/*
+ * A statement prepared once per SQL text and kept by the ledger (the
+ * apply path runs the same few statements thousands of times). The caller
+ * hands it back with db_done() and never finalizes it.
+ */
+int db_cached(sqlite3_stmt **out, struct ledger *l, const char *sql,
+	      struct facta_err *err);
+void db_done(sqlite3_stmt *st);
 /* Binds a NUL-terminated text or NULL. */
 int db_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Returns a malloc'ed copy of a text column (NULL for SQL NULL). */

@@ -14,10 +14,13 @@
 #include "periodic.h"
 #include "placeholder.h"
 #include "relation.h"
+#include "style.h"
+#include "vat.h"
 
 #define EVERY_MAX 120
-#define RUNS_MAX 100000 /* a bound on the calendar walk (weekly: 1900 years)   \
-			 */
+#define RUNS_MAX                                                               \
+	100000 /* a bound on the calendar walk (weekly: 1900 years)            \
+		*/
 
 /* ---- the calendar ---- */
 
@@ -78,7 +81,10 @@ static const struct field schedule_fields[] = {
     {"relation_id", F_TEXT}, {"unit", F_INT},	     {"every", F_INT},
     {"start", F_INT},	     {"end_date", F_INT},    {"max_runs", F_INT},
     {"auto", F_INT},	     {"notes", F_TEXT},	     {"style", F_TEXT},
-    {"state", F_TEXT},	     {"active_from", F_INT}, {NULL, F_TEXT}};
+    {"state", F_TEXT},	     {"active_from", F_INT}, {"treatment", F_TEXT},
+    {"prices_incl", F_INT},  {"discount_bp", F_INT}, {"show_vat", F_TEXT},
+    {"intro", F_TEXT},	     {"closing", F_TEXT},    {"reference", F_TEXT},
+    {NULL, F_TEXT}};
 
 static const struct field tline_fields[] = {{"periodic_id", F_TEXT},
 					    {"description", F_TEXT},
@@ -86,6 +92,7 @@ static const struct field tline_fields[] = {{"periodic_id", F_TEXT},
 					    {"qty_milli", F_INT},
 					    {"unit_price_cents", F_INT},
 					    {"vat_rate_bp", F_INT},
+					    {"discount_bp", F_INT},
 					    {NULL, F_TEXT}};
 
 int periodic_op_create(struct applier *a, const json_t *op)
@@ -294,6 +301,31 @@ int periodic_op_void(struct applier *a, const json_t *op)
 	return regroup_of(a, invoice);
 }
 
+/*
+ * An add-only set of (copy, device that claimed its period): once claimed,
+ * it stays claimed.
+ */
+int periodic_op_claim(struct applier *a, const json_t *op)
+{
+	sqlite3_stmt *st = NULL;
+	const char *invoice;
+	int rc;
+
+	if ((rc = apply_require_id(&invoice, a, op, "invoice_id")) < 0 ||
+	    (rc = db_prepare(&st, a->l,
+			     "INSERT OR IGNORE INTO periodic_claims(invoice_id,"
+			     " replica) VALUES (?, ?)",
+			     a->err)) < 0)
+		return rc;
+	db_bind_text(st, 1, invoice);
+	db_bind_text(st, 2, a->replica);
+	rc = sqlite3_step(st) == SQLITE_DONE
+		 ? 0
+		 : db_fail(a->l, a->err, "cannot record claim");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int periodic_apply_finalized(struct applier *a, const char *invoice_id)
 {
 	return regroup_of(a, invoice_id);
@@ -411,7 +443,65 @@ static json_t *input_fields(const struct periodic_input *in,
 		json_object_set_new(f, "style",
 				    *in->style ? json_string(in->style)
 					       : json_null());
+	if (in->treatment)
+		json_object_set_new(f, "treatment",
+				    *in->treatment ? json_string(in->treatment)
+						   : json_null());
+	if (in->prices_incl >= 0)
+		json_object_set_new(f, "prices_incl",
+				    json_integer(in->prices_incl != 0));
+	if (in->discount_bp >= 0)
+		json_object_set_new(f, "discount_bp",
+				    json_integer(in->discount_bp));
+	{
+		const struct {
+			const char *key, *v;
+		} texts[] = {{"show_vat", in->show_vat},
+			     {"intro", in->intro},
+			     {"closing", in->closing},
+			     {"reference", in->reference}};
+
+		for (size_t i = 0; i < ARRAY_SIZE(texts); i++)
+			if (texts[i].v)
+				json_object_set_new(
+				    f, texts[i].key,
+				    *texts[i].v ? json_string(texts[i].v)
+						: json_null());
+	}
 	return f;
+}
+
+/*
+ * Checks the terms, style and texts of in as invoice_set_terms would, the
+ * codes in the texts against date ref (the first run).
+ */
+static int check_input(const struct periodic_input *in, int32_t ref,
+		       struct facta_err *err)
+{
+	enum vat_treatment t;
+	int rc;
+
+	if (in->treatment && *in->treatment &&
+	    (rc = vat_treatment_parse(&t, in->treatment, err)) < 0)
+		return rc;
+	if (in->discount_bp != -1 &&
+	    (rc = vat_discount_check(in->discount_bp, err)) < 0)
+		return rc;
+	if (in->show_vat && *in->show_vat && strcmp(in->show_vat, "excl") &&
+	    strcmp(in->show_vat, "incl") && strcmp(in->show_vat, "none"))
+		return err_set(err, FACTA_EINVALID,
+			       "unknown VAT display '%s': use excl, incl or"
+			       " none",
+			       in->show_vat);
+	if (in->style && *in->style &&
+	    (rc = style_check_name(in->style, err)) < 0)
+		return rc;
+	if ((rc = check_codes(in->notes, ref, "notes", err)) < 0 ||
+	    (rc = check_codes(in->intro, ref, "intro", err)) < 0 ||
+	    (rc = check_codes(in->closing, ref, "closing", err)) < 0 ||
+	    (rc = check_codes(in->reference, ref, "reference", err)) < 0)
+		return rc;
+	return 0;
 }
 
 /* Writes one op in its own transaction. */
@@ -457,7 +547,7 @@ int periodic_new(char out_id[33], struct ledger *l,
 	};
 	if ((rc = periodic_rule_check(&rule, err)) < 0 ||
 	    (rc = check_start(in->start, today, err)) < 0 ||
-	    (rc = check_codes(in->notes, in->start, "notes", err)) < 0 ||
+	    (rc = check_input(in, in->start, err)) < 0 ||
 	    (rc = relation_get(&r, l, in->relation_number, err)) < 0 ||
 	    (rc = ledger_new_id(id, err)) < 0)
 		goto cleanup;
@@ -512,7 +602,7 @@ int periodic_edit(struct ledger *l, const char *ref,
 		rule.max_runs = in->max_runs;
 	if ((rc = periodic_rule_check(&rule, err)) < 0 ||
 	    (in->start && (rc = check_start(in->start, today, err)) < 0) ||
-	    (rc = check_codes(in->notes, rule.start, "notes", err)) < 0)
+	    (rc = check_input(in, rule.start, err)) < 0)
 		goto cleanup;
 	if (in->relation_number &&
 	    (rc = relation_get(&r, l, in->relation_number, err)) < 0)
@@ -556,6 +646,8 @@ static int check_line(const struct line_input *in, int32_t ref,
 			       "unsupported VAT rate %" PRId64
 			       "%%: use 21, 9 or 0",
 			       in->vat_rate_bp / 100);
+	if (vat_discount_check(in->discount_bp, err) < 0)
+		return FACTA_EINVALID;
 	if (money_line_amount(&amount, in->unit_price_cents, in->qty_milli) < 0)
 		return err_set(err, FACTA_EINVALID, "line amount is too large");
 	return check_codes(in->description, ref, "description", err);
@@ -576,13 +668,15 @@ int periodic_add_line(size_t *out_pos, struct ledger *l, const char *ref,
 		goto cleanup;
 	snprintf(summary, sizeof(summary), "periodic %.8s: add line", p->id);
 	rc = write_op(l, summary,
-		      json_pack("{s:s, s:s, s:{s:s, s:s, s:s?, s:I, s:I, s:I}}",
+		      json_pack("{s:s, s:s, s:{s:s, s:s, s:s?, s:I, s:I, s:I,"
+				" s:I}}",
 				"op", "periodic.add_line", "id", line_id,
 				"fields", "periodic_id", p->id, "description",
 				in->description, "unit", in->unit, "qty_milli",
 				(json_int_t)in->qty_milli, "unit_price_cents",
 				(json_int_t)in->unit_price_cents, "vat_rate_bp",
-				(json_int_t)in->vat_rate_bp),
+				(json_int_t)in->vat_rate_bp, "discount_bp",
+				(json_int_t)in->discount_bp),
 		      err);
 	if (rc == 0 && out_pos)
 		*out_pos = p->nlines + 1;
@@ -601,7 +695,8 @@ static int load_lines(struct periodic *p, char (**ids)[33], struct ledger *l,
 
 	if ((rc = db_prepare(&st, l,
 			     "SELECT description, unit, qty_milli,"
-			     " unit_price_cents, vat_rate_bp, id FROM"
+			     " unit_price_cents, vat_rate_bp, id,"
+			     " coalesce(discount_bp, 0) FROM"
 			     " periodic_lines WHERE periodic_id = ? AND"
 			     " deleted = 0 AND description IS NOT NULL ORDER BY"
 			     " pos_lamport, pos_replica, pos_idx, id",
@@ -634,6 +729,7 @@ static int load_lines(struct periodic *p, char (**ids)[33], struct ledger *l,
 		ln->qty_milli = sqlite3_column_int64(st, 2);
 		ln->unit_price_cents = sqlite3_column_int64(st, 3);
 		ln->vat_rate_bp = sqlite3_column_int64(st, 4);
+		ln->discount_bp = sqlite3_column_int64(st, 6);
 		if (ids)
 			snprintf((*ids)[p->nlines], 33, "%s",
 				 sqlite3_column_text(st, 5));
@@ -749,6 +845,23 @@ static const char *static_state(const char *s)
 	return "concept";
 }
 
+/*
+ * The VAT treatment a run's invoice gets: the template's, else the
+ * customer's default as invoice_new takes it (a known name, else reverse
+ * charge when the relation is flagged so, else standard).
+ */
+static const char *run_treatment(const char *own, const struct relation *r)
+{
+	enum vat_treatment t;
+
+	if (own && vat_treatment_parse(&t, own, NULL) == 0)
+		return vat_treatment_name(t);
+	if (r && r->vat_treatment &&
+	    vat_treatment_parse(&t, r->vat_treatment, NULL) == 0)
+		return vat_treatment_name(t);
+	return r && r->reverse_charge ? "reverse_nl" : "standard";
+}
+
 static int load_by_id(struct periodic **out, struct ledger *l, const char *id,
 		      struct facta_err *err)
 {
@@ -763,14 +876,16 @@ static int load_by_id(struct periodic **out, struct ledger *l, const char *id,
 	if (!(p = calloc(1, sizeof(*p))))
 		return err_nomem(err);
 	snprintf(p->id, sizeof(p->id), "%s", id);
-	if ((rc =
-		 db_prepare(&st, l,
-			    "SELECT relation_id, unit, every, start, end_date,"
-			    " max_runs, auto, notes, style, state, active_from,"
-			    " (SELECT count(*) FROM periodic_copies WHERE"
-			    " periodic_id = ?1 AND void = 0) FROM periodic"
-			    " WHERE id = ?1",
-			    err)) < 0)
+	if ((rc = db_prepare(
+		 &st, l,
+		 "SELECT relation_id, unit, every, start, end_date,"
+		 " max_runs, auto, notes, style, state, active_from,"
+		 " (SELECT count(*) FROM periodic_copies WHERE"
+		 " periodic_id = ?1 AND void = 0), treatment,"
+		 " coalesce(prices_incl, 0), coalesce(discount_bp, 0),"
+		 " show_vat, intro, closing, reference FROM periodic"
+		 " WHERE id = ?1",
+		 err)) < 0)
 		goto cleanup;
 	db_bind_text(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -793,6 +908,13 @@ static int load_by_id(struct periodic **out, struct ledger *l, const char *id,
 	p->state = static_state(state);
 	p->active_from = (int32_t)sqlite3_column_int64(st, 10);
 	p->made = (size_t)sqlite3_column_int64(st, 11);
+	p->treatment = db_column_dup(st, 12);
+	p->prices_incl = sqlite3_column_int(st, 13) != 0;
+	p->discount_bp = sqlite3_column_int64(st, 14);
+	p->show_vat = db_column_dup(st, 15);
+	p->intro = db_column_dup(st, 16);
+	p->closing = db_column_dup(st, 17);
+	p->reference = db_column_dup(st, 18);
 	sqlite3_finalize(st);
 	st = NULL;
 	if ((rc = company_get(&c, l, err)) < 0 ||
@@ -807,6 +929,7 @@ static int load_by_id(struct periodic **out, struct ledger *l, const char *id,
 		if (!(p->lang = strdup(r && r->lang ? r->lang : c->lang)))
 			goto nomem;
 	}
+	p->vat_treatment = run_treatment(p->treatment, r);
 	if ((rc = load_lines(p, NULL, l, err)) < 0)
 		goto cleanup;
 	*out = p;
@@ -853,6 +976,11 @@ void periodic_free(struct periodic *p)
 	free(p->lang);
 	free(p->notes);
 	free(p->style);
+	free(p->treatment);
+	free(p->show_vat);
+	free(p->intro);
+	free(p->closing);
+	free(p->reference);
 	lines_free(p->lines, p->nlines);
 	free(p);
 }
@@ -937,51 +1065,39 @@ static int is_made(int *made, struct ledger *l, const char *id, int32_t date,
 	return 0;
 }
 
-/* Sums per VAT rate and the totals, as an invoice does (money.h). */
-static int run_totals(struct periodic_run *r, struct facta_err *err)
+/*
+ * Line amounts and totals through the VAT engine under the invoice's
+ * terms, as the invoice computes them (vat.h), so preview == run.
+ */
+static int run_totals(struct periodic_run *r, const struct periodic *p,
+		      struct facta_err *err)
 {
-	struct {
-		int64_t rate, base;
-	} vat[8];
-	size_t nvat = 0;
+	struct vat_terms terms = {VAT_STANDARD, p->prices_incl, p->discount_bp};
+	struct vat_line *vl = NULL;
+	struct vat_totals t;
+	int rc;
 
-	r->total_excl_cents = r->total_vat_cents = 0;
-	for (size_t i = 0; i < r->nlines; i++) {
-		struct periodic_line *ln = &r->lines[i];
-		size_t k;
-
-		if (money_line_amount(&ln->amount_cents, ln->unit_price_cents,
-				      ln->qty_milli) < 0)
-			return err_set(err, FACTA_EINVALID,
-				       "line %zu: amount is too large", i + 1);
-		for (k = 0; k < nvat && vat[k].rate != ln->vat_rate_bp; k++)
-			;
-		if (k == nvat) {
-			if (nvat == ARRAY_SIZE(vat))
-				return err_set(err, FACTA_EINVALID,
-					       "too many VAT rates");
-			vat[nvat].rate = ln->vat_rate_bp;
-			vat[nvat++].base = 0;
-		}
-		if (money_add(&vat[k].base, vat[k].base, ln->amount_cents) < 0)
-			return err_set(err, FACTA_EINVALID,
-				       "invoice total is too large");
-	}
-	for (size_t k = 0; k < nvat; k++) {
-		int64_t v;
-
-		if (money_vat(&v, vat[k].base, vat[k].rate) < 0 ||
-		    money_add(&r->total_excl_cents, r->total_excl_cents,
-			      vat[k].base) < 0 ||
-		    money_add(&r->total_vat_cents, r->total_vat_cents, v) < 0)
-			return err_set(err, FACTA_EINVALID,
-				       "invoice total is too large");
-	}
-	if (money_add(&r->total_incl_cents, r->total_excl_cents,
-		      r->total_vat_cents) < 0)
-		return err_set(err, FACTA_EINVALID,
-			       "invoice total is too large");
-	return 0;
+	if ((rc = vat_treatment_parse(&terms.treatment, r->vat_treatment,
+				      err)) < 0)
+		return rc;
+	if (r->nlines && !(vl = calloc(r->nlines, sizeof(*vl))))
+		return err_nomem(err);
+	for (size_t i = 0; i < r->nlines; i++)
+		vl[i] = (struct vat_line){
+		    r->lines[i].qty_milli, r->lines[i].unit_price_cents,
+		    r->lines[i].vat_rate_bp, r->lines[i].discount_bp, 0};
+	if ((rc = vat_compute(&t, vl, r->nlines, &terms, err)) < 0)
+		goto cleanup;
+	for (size_t i = 0; i < r->nlines; i++)
+		r->lines[i].amount_cents = vl[i].amount_cents;
+	r->lines_cents = t.lines_cents;
+	r->discount_cents = t.discount_cents;
+	r->total_excl_cents = t.excl_cents;
+	r->total_vat_cents = t.vat_cents;
+	r->total_incl_cents = t.incl_cents;
+cleanup:
+	free(vl);
+	return rc;
 }
 
 static int expand_dup(char **out, const char *text, int32_t date,
@@ -1018,10 +1134,25 @@ static int resolve_run(struct periodic_run *r, const struct periodic *p,
 	r->due = (int32_t)(date + term);
 	r->due_now = date <= today;
 	date_format(ds, date);
-	snprintf(where, sizeof(where), "periodic %.8s run %s notes", p->id, ds);
-	if ((rc = expand_dup(&r->notes, p->notes, date, p->lang, where, err)) <
-	    0)
-		return rc;
+	r->vat_treatment = p->vat_treatment;
+	{
+		const struct {
+			char **dst;
+			const char *src, *name;
+		} texts[] = {{&r->intro, p->intro, "intro"},
+			     {&r->closing, p->closing, "closing"},
+			     {&r->notes, p->notes, "notes"},
+			     {&r->reference, p->reference, "reference"}};
+
+		for (size_t i = 0; i < ARRAY_SIZE(texts); i++) {
+			snprintf(where, sizeof(where),
+				 "periodic %.8s run %s %s", p->id, ds,
+				 texts[i].name);
+			if ((rc = expand_dup(texts[i].dst, texts[i].src, date,
+					     p->lang, where, err)) < 0)
+				return rc;
+		}
+	}
 	if (p->nlines && !(r->lines = calloc(p->nlines, sizeof(*r->lines))))
 		return err_nomem(err);
 	for (size_t i = 0; i < p->nlines; i++) {
@@ -1038,7 +1169,7 @@ static int resolve_run(struct periodic_run *r, const struct periodic *p,
 		if (p->lines[i].unit && !(ln->unit = strdup(p->lines[i].unit)))
 			return err_nomem(err);
 	}
-	return run_totals(r, err);
+	return run_totals(r, p, err);
 }
 
 /*
@@ -1125,7 +1256,10 @@ void periodic_runs_free(struct periodic_run *runs, size_t n)
 	if (!runs)
 		return;
 	for (size_t i = 0; i < n; i++) {
+		free(runs[i].intro);
+		free(runs[i].closing);
 		free(runs[i].notes);
+		free(runs[i].reference);
 		lines_free(runs[i].lines, runs[i].nlines);
 	}
 	free(runs);
@@ -1165,6 +1299,7 @@ static int make_runs(struct txn *t, struct periodic_copy **list, size_t *len,
 		goto cleanup;
 	}
 	for (size_t i = 0; i < n; i++) {
+		struct invoice_terms terms = INVOICE_TERMS_KEEP;
 		struct periodic_copy *c;
 		char id[33];
 
@@ -1177,10 +1312,21 @@ static int make_runs(struct txn *t, struct periodic_copy **list, size_t *len,
 			    .qty_milli = ln->qty_milli,
 			    .unit_price_cents = ln->unit_price_cents,
 			    .vat_rate_bp = ln->vat_rate_bp,
+			    .discount_bp = ln->discount_bp,
 			};
 		}
+		/* The same terms the preview computed its totals with. */
+		terms.treatment = runs[i].vat_treatment;
+		terms.prices_incl = p->prices_incl;
+		terms.discount_bp = p->discount_bp;
+		terms.show_vat = p->show_vat;
+		terms.intro = runs[i].intro;
+		terms.closing = runs[i].closing;
+		terms.notes = runs[i].notes;
+		terms.reference = runs[i].reference;
+		terms.style = p->style;
 		if ((rc = invoice_new_txn(id, t, l, p->relation_number,
-					  runs[i].date, runs[i].notes, in,
+					  runs[i].date, &terms, in,
 					  runs[i].nlines, err)) < 0 ||
 		    (rc = txn_add(t,
 				  json_pack("{s:s, s:s, s:s, s:I, s:I}", "op",
@@ -1270,7 +1416,10 @@ int periodic_copies(struct periodic_copy **out, size_t *n, struct ledger *l,
 			     " i.number, c.void, (SELECT w.invoice_id FROM"
 			     " periodic_copies w WHERE w.periodic_id ="
 			     " c.periodic_id AND w.period = c.period AND"
-			     " w.void = 0) FROM periodic_copies c LEFT JOIN"
+			     " w.void = 0), EXISTS (SELECT 1 FROM"
+			     " periodic_claims k WHERE k.invoice_id ="
+			     " c.invoice_id AND k.replica = ?3) FROM"
+			     " periodic_copies c LEFT JOIN"
 			     " periodic p ON p.id = c.periodic_id LEFT JOIN"
 			     " invoices i ON i.id = c.invoice_id WHERE"
 			     " (?1 IS NULL OR c.periodic_id = ?1) AND (?2 = 0"
@@ -1282,6 +1431,7 @@ int periodic_copies(struct periodic_copy **out, size_t *n, struct ledger *l,
 		return rc;
 	db_bind_text(st, 1, periodic_id);
 	sqlite3_bind_int(st, 2, want);
+	db_bind_text(st, 3, l->replica);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct periodic_copy *c;
 		const unsigned char *w = sqlite3_column_text(st, 7);
@@ -1295,6 +1445,7 @@ int periodic_copies(struct periodic_copy **out, size_t *n, struct ledger *l,
 		c->finalized = sqlite3_column_int(st, 4);
 		c->number = db_column_dup(st, 5);
 		c->is_void = sqlite3_column_int(st, 6);
+		c->claimed = sqlite3_column_int(st, 8);
 		snprintf(c->winner, 33, "%s", w ? (const char *)w : "");
 		if (sqlite3_column_type(st, 5) != SQLITE_NULL && !c->number)
 			goto nomem;
@@ -1337,6 +1488,72 @@ int periodic_void(struct ledger *l, const char *invoice_id,
 			err);
 }
 
+int periodic_copy_get(struct periodic_copy *out, int *found, struct ledger *l,
+		      const char *invoice_id, struct facta_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	*found = 0;
+	if ((rc = db_prepare(&st, l,
+			     "SELECT c.periodic_id, c.period, coalesce(p.auto,"
+			     " 0), i.frozen IS NOT NULL, c.void, (SELECT"
+			     " w.invoice_id FROM periodic_copies w WHERE"
+			     " w.periodic_id = c.periodic_id AND w.period ="
+			     " c.period AND w.void = 0), EXISTS (SELECT 1 FROM"
+			     " periodic_claims k WHERE k.invoice_id ="
+			     " c.invoice_id AND k.replica = ?2) FROM"
+			     " periodic_copies c"
+			     " LEFT JOIN periodic p ON p.id = c.periodic_id"
+			     " LEFT JOIN invoices i ON i.id = c.invoice_id"
+			     " WHERE c.invoice_id = ?1",
+			     err)) < 0)
+		return rc;
+	db_bind_text(st, 1, invoice_id);
+	db_bind_text(st, 2, l->replica);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *w = sqlite3_column_text(st, 5);
+
+		*found = 1;
+		snprintf(out->invoice_id, 33, "%s", invoice_id);
+		snprintf(out->periodic_id, 33, "%s",
+			 sqlite3_column_text(st, 0));
+		out->period = (int32_t)sqlite3_column_int64(st, 1);
+		out->auto_finalize = sqlite3_column_int(st, 2);
+		out->finalized = sqlite3_column_int(st, 3);
+		out->is_void = sqlite3_column_int(st, 4);
+		out->claimed = sqlite3_column_int(st, 6);
+		snprintf(out->winner, 33, "%s", w ? (const char *)w : "");
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int periodic_mark_claimed(struct ledger *l, const char *invoice_id,
+			  struct facta_err *err)
+{
+	struct periodic_copy c;
+	char summary[120];
+	int rc, found;
+
+	if ((rc = ledger_check_writable(l, err)) < 0 ||
+	    (rc = periodic_copy_get(&c, &found, l, invoice_id, err)) < 0)
+		return rc;
+	if (!found)
+		return err_set(err, FACTA_ENOTFOUND,
+			       "invoice %.8s is no copy of a periodic invoice",
+			       invoice_id);
+	if (c.claimed)
+		return 0;
+	snprintf(summary, sizeof(summary), "periodic: claimed copy %.8s",
+		 invoice_id);
+	return write_op(l, summary,
+			json_pack("{s:s, s:s}", "op", "periodic.claim",
+				  "invoice_id", invoice_id),
+			err);
+}
+
 int periodic_check_finalize(struct ledger *l, const char *invoice_id,
 			    const char *ref, struct facta_err *err)
 {
@@ -1345,19 +1562,32 @@ int periodic_check_finalize(struct ledger *l, const char *invoice_id,
 	int rc;
 
 	if ((rc = db_prepare(&st, l,
-			     "SELECT period FROM periodic_copies WHERE"
-			     " invoice_id = ? AND void = 1",
+			     "SELECT period, void, EXISTS (SELECT 1 FROM"
+			     " periodic_claims k WHERE k.invoice_id ="
+			     " c.invoice_id AND k.replica = ?2), periodic_id"
+			     " FROM periodic_copies c WHERE invoice_id = ?1",
 			     err)) < 0)
 		return rc;
 	db_bind_text(st, 1, invoice_id);
+	db_bind_text(st, 2, l->replica);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		date_format(ds, (int32_t)sqlite3_column_int64(st, 0));
-		rc = err_set(err, FACTA_ECONFLICT,
-			     "invoice '%s' is a void copy of the periodic"
-			     " invoice of %s (another copy of that period"
-			     " won; see 'facta periodic run'): it is never"
-			     " numbered",
-			     ref, ds);
+		if (sqlite3_column_int(st, 1))
+			rc = err_set(err, FACTA_ECONFLICT,
+				     "invoice '%s' is a void copy of the"
+				     " periodic invoice of %s (another copy of"
+				     " that period won; see 'facta periodic"
+				     " run'): it is never numbered",
+				     ref, ds);
+		else if (!sqlite3_column_int(st, 2))
+			rc = err_set(err, FACTA_ECONFLICT,
+				     "invoice '%s' is the periodic invoice of"
+				     " %s (periodic %.8s): its period must be"
+				     " claimed by this device before it is"
+				     " numbered; use 'facta invoice finalize'"
+				     " or 'facta periodic run', which claim it"
+				     " first",
+				     ref, ds, sqlite3_column_text(st, 3));
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -1388,11 +1618,12 @@ static json_t *lines_json(const struct periodic_line *lines, size_t n,
 	for (size_t i = 0; arr && i < n; i++) {
 		const struct periodic_line *ln = &lines[i];
 		json_t *o =
-		    json_pack("{s:s, s:s?, s:I, s:I, s:I}", "description",
+		    json_pack("{s:s, s:s?, s:I, s:I, s:I, s:I}", "description",
 			      ln->description, "unit", ln->unit, "qty_milli",
 			      (json_int_t)ln->qty_milli, "unit_price_cents",
 			      (json_int_t)ln->unit_price_cents, "vat_rate",
-			      (json_int_t)(ln->vat_rate_bp / 100));
+			      (json_int_t)(ln->vat_rate_bp / 100),
+			      "discount_bp", (json_int_t)ln->discount_bp);
 
 		if (o && amounts)
 			json_object_set_new(o, "amount_cents",
@@ -1405,9 +1636,27 @@ static json_t *lines_json(const struct periodic_line *lines, size_t n,
 	return arr;
 }
 
+/* The invoice terms of a schedule, into its JSON o. */
+static int terms_json(json_t *o, const struct periodic *p)
+{
+	json_t *t = json_pack("{s:s?, s:s, s:b, s:I, s:s?, s:s?, s:s?, s:s?}",
+			      "treatment", p->treatment, "vat_treatment",
+			      p->vat_treatment, "prices_incl", p->prices_incl,
+			      "discount_bp", (json_int_t)p->discount_bp,
+			      "show_vat", p->show_vat, "intro", p->intro,
+			      "closing", p->closing, "reference", p->reference);
+	int rc;
+
+	if (!t)
+		return FACTA_ENOMEM;
+	rc = json_object_update(o, t) < 0 ? FACTA_ENOMEM : 0;
+	json_decref(t);
+	return rc;
+}
+
 static json_t *schedule_json(const struct periodic *p)
 {
-	return json_pack(
+	json_t *o = json_pack(
 	    "{s:s, s:s, s:I, s:s?, s:s?, s:s, s:i, s:o, s:o,"
 	    " s:I, s:b, s:s?, s:s?, s:I, s:o}",
 	    "id", p->id, "state", p->state, "relation",
@@ -1417,6 +1666,12 @@ static json_t *schedule_json(const struct periodic *p)
 	    "max_runs", (json_int_t)p->rule.max_runs, "auto_finalize",
 	    p->auto_finalize, "notes", p->notes, "style", p->style, "made",
 	    (json_int_t)p->made, "lines", lines_json(p->lines, p->nlines, 0));
+
+	if (o && terms_json(o, p) < 0) {
+		json_decref(o);
+		o = NULL;
+	}
+	return o;
 }
 
 int periodic_json(struct buf *out, const struct periodic *p)
@@ -1447,12 +1702,16 @@ int periodic_runs_json(struct buf *out, const struct periodic_run *runs,
 		if (json_array_append_new(
 			arr,
 			json_pack(
-			    "{s:I, s:o, s:o, s:b, s:s?, s:o, s:I,"
-			    " s:I, s:I}",
+			    "{s:I, s:o, s:o, s:b, s:s?, s:s?, s:s?, s:s?,"
+			    " s:s, s:o, s:I, s:I, s:I, s:I, s:I}",
 			    "run", (json_int_t)(r->k + 1), "date",
 			    date_json(r->date), "due_date", date_json(r->due),
-			    "due_now", r->due_now, "notes", r->notes, "lines",
-			    lines_json(r->lines, r->nlines, 1),
+			    "due_now", r->due_now, "intro", r->intro, "closing",
+			    r->closing, "notes", r->notes, "reference",
+			    r->reference, "vat_treatment", r->vat_treatment,
+			    "lines", lines_json(r->lines, r->nlines, 1),
+			    "lines_cents", (json_int_t)r->lines_cents,
+			    "discount_cents", (json_int_t)r->discount_cents,
 			    "total_excl_cents", (json_int_t)r->total_excl_cents,
 			    "total_vat_cents", (json_int_t)r->total_vat_cents,
 			    "total_incl_cents",

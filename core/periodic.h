@@ -1,9 +1,10 @@
 /*
  * periodic.h: periodic invoices. A schedule is a template (customer, lines,
- * notes, style) plus a rule (every N weeks or N months from a start date,
- * until an end date or for a number of runs); `run` makes the invoice of
- * every period that is due up to today, each dated on its scheduled date,
- * with its replacement codes (placeholder.h) resolved for that date.
+ * the invoice terms and texts of invoice.h, style) plus a rule (every N weeks
+ * or N months from a start date, until an end date or for a number of runs);
+ * `run` makes the invoice of every period that is due up to today, each dated
+ * on its scheduled date, with its replacement codes (placeholder.h) resolved
+ * for that date.
  *
  * Idempotence across devices. Each invoice made by a run is a copy of one
  * (schedule, period) and is journaled together with that key (op
@@ -16,8 +17,10 @@
  * could still lose is never numbered automatically: `facta periodic run`
  * finalizes only when the account has no remote, or after it has claimed
  * the key on the remote with a create-only ref (a compare-and-swap, see
- * sync/claim.h); a device that loses the claim voids its copy. So numbers
- * only go to copies that cannot be beaten later.
+ * sync/claim.h); a device that loses the claim voids its copy. The claim
+ * is journaled (periodic.claim, by device) and invoice_finalize refuses a
+ * copy this device did not claim. So numbers only go to copies that cannot
+ * be beaten later, and only one device numbers a period.
  */
 #ifndef FACTA_PERIODIC_H
 #define FACTA_PERIODIC_H
@@ -55,13 +58,14 @@ int32_t periodic_run_date(const struct periodic_rule *r, int64_t k);
 /* Checks a rule (every in range, start a real date). FACTA_EINVALID. */
 int periodic_rule_check(const struct periodic_rule *r, struct facta_err *err);
 
-/* A template line; description and unit may hold replacement codes. */
+/* A template line; the description may hold replacement codes. */
 struct periodic_line {
 	char *description;
 	char *unit;
 	int64_t qty_milli;
-	int64_t unit_price_cents;
+	int64_t unit_price_cents; /* incl. VAT when the template says so */
 	int64_t vat_rate_bp;
+	int64_t discount_bp;  /* line discount, 1000 = 10 % */
 	int64_t amount_cents; /* filled in for a resolved run */
 };
 
@@ -73,15 +77,27 @@ struct periodic {
 	char *lang; /* the documents' language: relation's, else company's */
 	struct periodic_rule rule;
 	int auto_finalize; /* finalize (number) each invoice when made */
-	char *notes;
-	char *style;
+	/*
+	 * The invoice's terms and texts (invoice.h struct invoice_terms);
+	 * texts may hold replacement codes. NULL: unset.
+	 */
+	char *treatment;	   /* VAT treatment; NULL: the customer's */
+	const char *vat_treatment; /* the one runs use (static, vat.h) */
+	int prices_incl;	   /* unit prices are entered incl. VAT */
+	int64_t discount_bp;	   /* document discount, 500 = 5 % */
+	char *show_vat;		   /* "excl", "incl", "none"; NULL: style's */
+	char *intro, *closing, *notes, *reference;
+	char *style;	     /* house style (style.h); NULL: the usual choice */
 	int32_t active_from; /* periods before this day are not made */
 	struct periodic_line *lines;
 	size_t nlines;
 	size_t made; /* periods made so far (winning copies) */
 };
 
-/* Fields of new/edit; NULL / unset members are left alone by edit. */
+/*
+ * Fields of new/edit; NULL / unset members are left alone by edit. Start
+ * from PERIODIC_INPUT_INIT (everything unset).
+ */
 struct periodic_input {
 	int64_t relation_number; /* 0: unset */
 	int unit;		 /* -1: unset */
@@ -90,14 +106,25 @@ struct periodic_input {
 	int32_t end;		 /* 0: unset; PERIODIC_NO_END clears */
 	int64_t max_runs;	 /* -1: unset; 0 clears */
 	int auto_finalize;	 /* -1: unset */
-	const char *notes;	 /* NULL: unset; "" clears */
+	const char *notes;	 /* NULL: unset; "" clears (all texts) */
 	const char *style;	 /* NULL: unset; "" clears */
+	const char *treatment;	 /* vat.h name; "" clears (customer's) */
+	int prices_incl;	 /* -1: unset; 1 incl., 0 excl. VAT */
+	int64_t discount_bp;	 /* -1: unset; 0..10000 */
+	const char *show_vat;	 /* excl, incl, none; "" clears */
+	const char *intro, *closing, *reference;
 };
+#define PERIODIC_INPUT_INIT                                                    \
+	{                                                                      \
+		.unit = -1, .max_runs = -1, .auto_finalize = -1,               \
+		.prices_incl = -1, .discount_bp = -1                           \
+	}
 
 /*
  * Creates a schedule in state concept. The start must be after today (a
  * run for today is an ordinary invoice). Unit, every, start and relation
- * are required. Codes in notes are checked. *out_id gets the id.
+ * are required. Terms are checked as invoice_set_terms does and codes in
+ * the texts are checked. *out_id gets the id.
  */
 int periodic_new(char out_id[33], struct ledger *l,
 		 const struct periodic_input *in, int32_t today,
@@ -108,7 +135,10 @@ int periodic_edit(struct ledger *l, const char *ref,
 		  const struct periodic_input *in, int32_t today,
 		  struct facta_err *err);
 
-/* Adds a template line (checked as an invoice line, codes included). */
+/*
+ * Adds a template line (checked as an invoice line, codes included; its
+ * discount_bp is the line discount).
+ */
 int periodic_add_line(size_t *out_pos, struct ledger *l, const char *ref,
 		      const struct line_input *in, struct facta_err *err);
 
@@ -140,13 +170,16 @@ void periodic_list_free(struct periodic **list, size_t n);
 
 /* One run, resolved: what `run` makes for that period. */
 struct periodic_run {
-	int64_t k;		     /* run index */
-	int32_t date;		     /* scheduled date = invoice date */
-	int32_t due;		     /* invoice date + payment term */
-	int due_now;		     /* date <= today: `run` makes it now */
-	char *notes;		     /* resolved, may be NULL */
-	struct periodic_line *lines; /* resolved, amounts set */
+	int64_t k;    /* run index */
+	int32_t date; /* scheduled date = invoice date */
+	int32_t due;  /* invoice date + payment term */
+	int due_now;  /* date <= today: `run` makes it now */
+	char *intro, *closing, *notes, *reference; /* resolved, may be NULL */
+	struct periodic_line *lines;		   /* resolved, amounts set */
 	size_t nlines;
+	/* Totals as the invoice will have them (vat.h, same terms). */
+	const char *vat_treatment; /* static */
+	int64_t lines_cents, discount_cents;
 	int64_t total_excl_cents, total_vat_cents, total_incl_cents;
 };
 
@@ -171,6 +204,7 @@ struct periodic_copy {
 	int finalized;
 	char *number; /* NULL for a draft */
 	int is_void;
+	int claimed;	 /* this device claimed its period (mark_claimed) */
 	char winner[33]; /* the winning copy's invoice id */
 };
 
@@ -198,8 +232,27 @@ int periodic_void(struct ledger *l, const char *invoice_id,
 		  struct facta_err *err);
 
 /*
+ * The copy invoice_id is, if any: *found 0 when it is no periodic copy.
+ * out->number is NULL (use periodic_copies for numbers).
+ */
+int periodic_copy_get(struct periodic_copy *out, int *found, struct ledger *l,
+		      const char *invoice_id, struct facta_err *err);
+
+/*
+ * Records (op periodic.claim) that this device holds the period of copy
+ * invoice_id for that copy: it claimed it on the numbering remote
+ * (sync/claim.h), or the account has no remote. Only the device that
+ * claimed a copy can finalize it, so no two devices number one period.
+ * Writes nothing when this device claimed it already.
+ */
+int periodic_mark_claimed(struct ledger *l, const char *invoice_id,
+			  struct facta_err *err);
+
+/*
  * For invoice_finalize: FACTA_ECONFLICT when the invoice is a void copy
- * of a periodic invoice (ref names it in the message); 0 otherwise.
+ * of a periodic invoice, or a copy this device did not claim (the
+ * message says to number it with 'facta periodic run' or 'facta invoice
+ * finalize', which claim first); ref names it. 0 otherwise.
  */
 int periodic_check_finalize(struct ledger *l, const char *invoice_id,
 			    const char *ref, struct facta_err *err);

@@ -11,8 +11,10 @@
 #include "invoice.h"
 #include "ledger_int.h"
 #include "money.h"
+#include "numbering.h"
 #include "quote.h"
 #include "relation.h"
+#include "sha256.h"
 #include "vat.h"
 
 static const struct field quote_fields[] = {
@@ -34,6 +36,56 @@ static const struct field quote_line_fields[] = {
 	{ NULL, F_TEXT }
 };
 
+/*
+ * The number a quote.create claims, in series_claims like invoice numbers
+ * (add-only; the same claim twice keeps the smaller stamp), so the next
+ * number and `facta doctor` see quotes too. Ops made before quotes had a
+ * series name carry only number and seq: their series follows from the
+ * fixed format and the date.
+ */
+static int claim_quote_number(struct applier *a, const char *id,
+			      const json_t *op)
+{
+	const json_t *fields = json_object_get(op, "fields");
+	struct buf derived = BUF_INIT;
+	const char *series = json_str(op, "series");
+	sqlite3_stmt *st = NULL;
+	int64_t seq, date;
+	int rc;
+
+	if (json_int(&seq, op, "series_seq") < 0 &&
+	    json_int(&seq, fields, "seq") < 0)
+		return 0;
+	if (!series) {
+		if (json_int(&date, fields, "date") < 0)
+			return apply_bad_op(a, "quote number without a date");
+		if (number_series(&derived, QUOTE_NUMBER_FORMAT,
+				  (int32_t)date) < 0)
+			return err_nomem(a->err);
+		series = derived.ptr;
+	}
+	if ((rc = db_prepare(&st, a->l,
+			     "INSERT INTO series_claims(series, seq, invoice_id,"
+			     " lamport, replica) VALUES (?1, ?2, ?3, ?4, ?5)"
+			     " ON CONFLICT(series, seq, invoice_id) DO UPDATE"
+			     " SET lamport = ?4, replica = ?5"
+			     " WHERE (?4, ?5) < (lamport, replica)",
+			     a->err)) < 0)
+		goto cleanup;
+	db_bind_text(st, 1, series);
+	sqlite3_bind_int64(st, 2, seq);
+	db_bind_text(st, 3, id);
+	sqlite3_bind_int64(st, 4, a->st.lamport);
+	db_bind_text(st, 5, a->st.replica);
+	rc = sqlite3_step(st) == SQLITE_DONE
+		     ? 0
+		     : db_fail(a->l, a->err, "cannot claim quote number");
+cleanup:
+	sqlite3_finalize(st);
+	buf_dispose(&derived);
+	return rc;
+}
+
 int op_quote_create(struct applier *a, const json_t *op)
 {
 	const char *id;
@@ -42,7 +94,8 @@ int op_quote_create(struct applier *a, const json_t *op)
 	if ((rc = apply_require_id(&id, a, op, "id")) < 0 ||
 	    (rc = apply_ensure_row(a, "quotes", id)) < 0 ||
 	    (rc = apply_exec_id(a, "UPDATE quotes SET created = 1 WHERE id = ?",
-				id)) < 0)
+				id)) < 0 ||
+	    (rc = claim_quote_number(a, id, op)) < 0)
 		return rc;
 	return apply_fields(a, "quotes", id, quote_fields,
 			    json_object_get(op, "fields"));
@@ -130,25 +183,6 @@ static int resolve(char id[33], struct ledger *l, const char *ref,
 		       "no quote '%s' (see 'facta quote list')", ref);
 }
 
-static int next_seq(int64_t *out, struct ledger *l, int year,
-		    struct facta_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	char prefix[16];
-	int rc;
-
-	snprintf(prefix, sizeof(prefix), "OF%04d-", year);
-	if ((rc = db_prepare(&st, l,
-			     "SELECT coalesce(max(seq), 0) + 1 FROM quotes"
-			     " WHERE substr(number, 1, 7) = ?",
-			     err)) < 0)
-		return rc;
-	db_bind_text(st, 1, prefix);
-	*out = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 1;
-	sqlite3_finalize(st);
-	return 0;
-}
-
 static int commit_one(struct ledger *l, const char *summary, json_t *op,
 		      struct facta_err *err)
 {
@@ -167,14 +201,18 @@ static int commit_one(struct ledger *l, const char *summary, json_t *op,
 }
 
 int quote_new(char **out_number, struct ledger *l, int64_t relation_number,
-	      int32_t date, int32_t valid_until, struct facta_err *err)
+	      int32_t date, int32_t valid_until, const struct numbering *num,
+	      struct facta_err *err)
 {
 	struct relation *r = NULL;
 	struct company *c = NULL;
-	char id[33], number[32], summary[160];
+	struct buf number = BUF_INIT, series = BUF_INIT;
+	struct number_request rq = { QUOTE_NUMBER_FORMAT, date, NULL, NULL };
+	struct sha256 h;
+	char id[33], hash[65], summary[160];
 	enum vat_treatment t = VAT_STANDARD;
-	int64_t seq;
-	int y, m, d, rc;
+	uint64_t seq;
+	int rc;
 
 	*out_number = NULL;
 	if ((rc = ledger_check_writable(l, err)) < 0)
@@ -193,28 +231,36 @@ int quote_new(char **out_number, struct ledger *l, int64_t relation_number,
 		t = VAT_STANDARD;
 	if (!r->vat_treatment && r->reverse_charge)
 		t = VAT_REVERSE_NL;
-	date_to_ymd(date, &y, &m, &d);
-	if ((rc = next_seq(&seq, l, y, err)) < 0)
+	/* A new quote has no content yet: its claim is bound to its id. */
+	sha256_init(&h);
+	sha256_update(&h, id, strlen(id));
+	sha256_final_hex(hash, &h);
+	rq.doc_id = id;
+	rq.hash = hash;
+	if ((rc = number_assign(&number, &series, &seq, l, &rq, num, err)) < 0)
 		goto cleanup;
-	snprintf(number, sizeof(number), "OF%04d-%04" PRId64, y, seq);
-	snprintf(summary, sizeof(summary), "quote %s: new for %s", number,
+	snprintf(summary, sizeof(summary), "quote %s: new for %s", number.ptr,
 		 r->name);
 	if ((rc = commit_one(l, summary,
-			     json_pack("{s:s, s:s, s:{s:s, s:I, s:s, s:I,"
-				       " s:I, s:s, s:s, s:s}}",
+			     json_pack("{s:s, s:s, s:s, s:I, s:{s:s, s:I, s:s,"
+				       " s:I, s:I, s:s, s:s, s:s}}",
 				       "op", "quote.create", "id", id,
-				       "fields", "number", number, "seq",
-				       (json_int_t)seq, "relation_id", r->id,
-				       "date", (json_int_t)date,
-				       "valid_until", (json_int_t)valid_until,
-				       "lang", r->lang ? r->lang : c->lang,
-				       "status", "draft", "treatment",
+				       "series", series.ptr, "series_seq",
+				       (json_int_t)seq, "fields", "number",
+				       number.ptr, "seq", (json_int_t)seq,
+				       "relation_id", r->id, "date",
+				       (json_int_t)date, "valid_until",
+				       (json_int_t)valid_until, "lang",
+				       r->lang ? r->lang : c->lang, "status",
+				       "draft", "treatment",
 				       vat_treatment_name(t)),
 			     err)) < 0)
 		goto cleanup;
-	if (!(*out_number = strdup(number)))
+	if (!(*out_number = buf_detach(&number, NULL)))
 		rc = err_nomem(err);
 cleanup:
+	buf_dispose(&number);
+	buf_dispose(&series);
 	relation_free(r);
 	company_free(c);
 	return rc;
@@ -770,8 +816,25 @@ void quote_list_free(struct quote **list, size_t n)
 	free(list);
 }
 
-/* One invoice.add_line op for the new draft. */
-static int add_line_op(struct txn *t, const char *invoice_id,
+/*
+ * The id of the pos-th line added in one transaction: lines of a
+ * transaction share its stamp and are ordered by id, so the position goes
+ * first (8 hex digits) and the rest stays random.
+ */
+static int ordered_line_id(char id[33], size_t pos, struct facta_err *err)
+{
+	char hex[9];
+	int rc;
+
+	if ((rc = ledger_new_id(id, err)) < 0)
+		return rc;
+	snprintf(hex, sizeof(hex), "%08zx", pos & 0xffffffffu);
+	memcpy(id, hex, 8);
+	return 0;
+}
+
+/* One invoice.add_line op for the new draft, its pos-th line. */
+static int add_line_op(struct txn *t, const char *invoice_id, size_t pos,
 		       const struct doc_line *ln, int64_t unit_price,
 		       int64_t qty, int64_t discount_bp, const char *desc,
 		       struct facta_err *err)
@@ -779,7 +842,7 @@ static int add_line_op(struct txn *t, const char *invoice_id,
 	char line_id[33];
 	int rc;
 
-	if ((rc = ledger_new_id(line_id, err)) < 0)
+	if ((rc = ordered_line_id(line_id, pos, err)) < 0)
 		return rc;
 	return txn_add(t,
 		       json_pack("{s:s, s:s, s:{s:s, s:s, s:s?, s:I, s:I, s:I,"
@@ -826,8 +889,8 @@ static int deposit_ops(struct txn *t, const char *invoice_id,
 							      : "op offerte",
 			     q->number) < 0)
 			return err_nomem(err);
-		rc = add_line_op(t, invoice_id, &rate_line, amount, QTY_SCALE,
-				 0, desc.ptr, err);
+		rc = add_line_op(t, invoice_id, k, &rate_line, amount,
+				 QTY_SCALE, 0, desc.ptr, err);
 		buf_dispose(&desc);
 		if (rc < 0)
 			return rc;
@@ -840,6 +903,7 @@ int quote_invoice(char out_id[33], struct ledger *l, const char *ref,
 		  int32_t date, int32_t today, struct facta_err *err)
 {
 	struct quote *q = NULL;
+	struct doc *raw = NULL;
 	struct qrow row;
 	struct txn t = { 0 };
 	char id[33], qid[33], summary[120];
@@ -900,8 +964,21 @@ int quote_invoice(char out_id[33], struct ledger *l, const char *ref,
 		if ((rc = deposit_ops(&t, id, l, qid, q, deposit_bp, err)) < 0)
 			goto cleanup;
 	} else {
-		const struct doc *d = q->doc;
+		/*
+		 * The lines as entered: the computed document shows the
+		 * effective 0 % under a non-standard treatment, but the
+		 * invoice must keep the rate entered (a later change of
+		 * treatment would otherwise lose it).
+		 */
+		const struct doc *d = raw;
 
+		if (!(raw = calloc(1, sizeof(*raw)))) {
+			rc = err_nomem(err);
+			goto cleanup;
+		}
+		if ((rc = load_qlines(raw, l, qid, err)) < 0)
+			goto cleanup;
+		d = raw;
 		for (size_t i = 0; i < d->nlines; i++) {
 			const struct doc_line *ln = &d->lines[i];
 			int chosen = !npos && !ln->optional;
@@ -909,7 +986,8 @@ int quote_invoice(char out_id[33], struct ledger *l, const char *ref,
 			for (size_t k = 0; k < npos; k++)
 				chosen |= positions[k] == i + 1;
 			if (chosen &&
-			    (rc = add_line_op(&t, id, ln, ln->unit_price_cents,
+			    (rc = add_line_op(&t, id, i, ln,
+					      ln->unit_price_cents,
 					      ln->qty_milli, ln->discount_bp,
 					      ln->description, err)) < 0)
 				goto cleanup;
@@ -921,6 +999,7 @@ int quote_invoice(char out_id[33], struct ledger *l, const char *ref,
 cleanup:
 	txn_dispose(&t);
 	qrow_dispose(&row);
+	doc_free(raw);
 	quote_free(q);
 	return rc;
 }

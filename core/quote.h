@@ -17,6 +17,7 @@ struct facta_err;
 struct invoice_terms;
 struct ledger;
 struct line_input;
+struct numbering;
 
 #define QUOTE_NUMBER_FORMAT "OF{YYYY}-{NNNN}"
 #define QUOTE_DEFAULT_VALID_DAYS 30
@@ -36,10 +37,16 @@ struct quote {
 /*
  * Creates a quote for relation `relation_number`, dated date, valid until
  * valid_until (0: date + 30 days); *out_number (caller frees) gets its
- * number, the next of the year's quote series on this view.
+ * number. A quote is numbered when it is created (it is referred to by
+ * number from then on; quote numbers need not be gap-free), in the year's
+ * series OF{YYYY}-{NNNN} through the numbering authority num exactly as
+ * invoice numbers are (invoice.h; NULL: the local series; offline: this
+ * replica's own series, OF2026-L1-0001), so two devices never make the
+ * same quote number. Errors of num (FACTA_ENET) leave nothing written.
  */
 int quote_new(char **out_number, struct ledger *l, int64_t relation_number,
-	      int32_t date, int32_t valid_until, struct facta_err *err);
+	      int32_t date, int32_t valid_until, const struct numbering *num,
+	      struct facta_err *err);
 
 /* Adds a line (optional: shown, not in the total) to a draft or sent quote. */
 int quote_add_line(size_t *out_pos, struct ledger *l, const char *ref,

@@ -433,6 +433,15 @@ static int check_text(json_t **val, const char *v, struct facta_err *err)
 		    *p == 0x7f)
 			return bad_value(err, "text", v,
 					 "control characters are not allowed");
+	{
+		/* Valid UTF-8, no direction overrides. */
+		struct buf b = BUF_INIT;
+		int rc = validate_text(&b, v, 1, 4000, err);
+
+		buf_dispose(&b);
+		if (rc < 0)
+			return rc;
+	}
 	return (*val = json_string(v)) ? 0 : err_nomem(err);
 }
 
@@ -998,23 +1007,23 @@ static int assign_numbers(struct applier *a, int64_t lamport,
 	int64_t max = 0;
 	int rc;
 
-	if ((rc = db_prepare(&clr, a->l,
+	if ((rc = db_cached(&clr, a->l,
 			     "UPDATE relations SET number = NULL WHERE id IN"
 			     " (SELECT relation_id FROM relation_claims WHERE"
 			     " (lamport, replica, idx) >= (?1, ?2, ?3))",
 			     a->err)) < 0 ||
-	    (rc = db_prepare(&mx, a->l,
+	    (rc = db_cached(&mx, a->l,
 			     "SELECT coalesce(max(number), 0) FROM relations",
 			     a->err)) < 0 ||
-	    (rc = db_prepare(&sel, a->l,
+	    (rc = db_cached(&sel, a->l,
 			     "SELECT relation_id, requested FROM relation_claims"
 			     " WHERE (lamport, replica, idx) >= (?1, ?2, ?3)"
 			     " ORDER BY lamport, replica, idx",
 			     a->err)) < 0 ||
-	    (rc = db_prepare(&taken, a->l,
+	    (rc = db_cached(&taken, a->l,
 			     "SELECT 1 FROM relations WHERE number = ?",
 			     a->err)) < 0 ||
-	    (rc = db_prepare(&set, a->l,
+	    (rc = db_cached(&set, a->l,
 			     "UPDATE relations SET number = ? WHERE id = ?",
 			     a->err)) < 0)
 		goto cleanup;
@@ -1053,11 +1062,11 @@ static int assign_numbers(struct applier *a, int64_t lamport,
 	rc = rc == SQLITE_DONE ? 0
 			       : db_fail(a->l, a->err, "cannot read claims");
 cleanup:
-	sqlite3_finalize(clr);
-	sqlite3_finalize(mx);
-	sqlite3_finalize(sel);
-	sqlite3_finalize(taken);
-	sqlite3_finalize(set);
+	db_done(clr);
+	db_done(mx);
+	db_done(sel);
+	db_done(taken);
+	db_done(set);
 	return rc;
 }
 
@@ -1067,7 +1076,7 @@ static int is_last_claim(struct applier *a)
 	sqlite3_stmt *st = NULL;
 	int last = 0;
 
-	if (db_prepare(&st, a->l,
+	if (db_cached(&st, a->l,
 		       "SELECT lamport, replica, idx FROM relation_claims"
 		       " ORDER BY lamport DESC, replica DESC, idx DESC LIMIT 1",
 		       a->err) < 0)
@@ -1079,7 +1088,7 @@ static int is_last_claim(struct applier *a)
 		       !strcmp(rep, a->st.replica) &&
 		       sqlite3_column_int64(st, 2) == a->st.idx;
 	}
-	sqlite3_finalize(st);
+	db_done(st);
 	return last;
 }
 
@@ -1090,7 +1099,7 @@ static int assign_last(struct applier *a, const char *id, int64_t want)
 	int64_t got = want;
 	int rc, busy = 1;
 
-	if ((rc = db_prepare(&st, a->l,
+	if ((rc = db_cached(&st, a->l,
 			     "SELECT (SELECT count(*) FROM relations WHERE"
 			     " number = ?1 AND id <> ?2),"
 			     " coalesce((SELECT number FROM relations WHERE"
@@ -1105,8 +1114,8 @@ static int assign_last(struct applier *a, const char *id, int64_t want)
 		if (want <= 0 || busy)
 			got = sqlite3_column_int64(st, 1) + 1;
 	}
-	sqlite3_finalize(st);
-	if ((rc = db_prepare(&st, a->l,
+	db_done(st);
+	if ((rc = db_cached(&st, a->l,
 			     "UPDATE relations SET number = ? WHERE id = ?",
 			     a->err)) < 0)
 		return rc;
@@ -1115,7 +1124,7 @@ static int assign_last(struct applier *a, const char *id, int64_t want)
 	rc = sqlite3_step(st) == SQLITE_DONE
 		     ? 0
 		     : db_fail(a->l, a->err, "cannot number relation");
-	sqlite3_finalize(st);
+	db_done(st);
 	return rc;
 }
 
@@ -1125,7 +1134,7 @@ static int claim_number(struct applier *a, const char *id, int64_t want)
 	int rc;
 
 	/* One claim per relation: the earliest create of the id counts. */
-	if ((rc = db_prepare(&st, a->l,
+	if ((rc = db_cached(&st, a->l,
 			     "INSERT INTO relation_claims(relation_id, requested,"
 			     " lamport, replica, idx) VALUES (?1, ?2, ?3, ?4, ?5)"
 			     " ON CONFLICT(relation_id) DO UPDATE SET"
@@ -1142,7 +1151,7 @@ static int claim_number(struct applier *a, const char *id, int64_t want)
 	rc = sqlite3_step(st) == SQLITE_DONE
 		     ? 0
 		     : db_fail(a->l, a->err, "cannot claim relation number");
-	sqlite3_finalize(st);
+	db_done(st);
 	if (rc < 0)
 		return rc;
 	return is_last_claim(a) ? assign_last(a, id, want)
@@ -1250,7 +1259,7 @@ int relation_apply_note_add(struct applier *a, const json_t *op)
 		return rc;
 	if (!text || json_int(&date, op, "date") < 0)
 		return apply_bad_op(a, "note without text or date");
-	if ((rc = db_prepare(&st, a->l,
+	if ((rc = db_cached(&st, a->l,
 			     "INSERT OR IGNORE INTO relation_notes(id,"
 			     " relation_id, date, text, lamport, replica)"
 			     " VALUES (?, ?, ?, ?, ?, ?)",
@@ -1265,7 +1274,7 @@ int relation_apply_note_add(struct applier *a, const json_t *op)
 	rc = sqlite3_step(st) == SQLITE_DONE
 		     ? 0
 		     : db_fail(a->l, a->err, "cannot add note");
-	sqlite3_finalize(st);
+	db_done(st);
 	return rc;
 }
 
@@ -1284,7 +1293,7 @@ int relation_apply_vat_check(struct applier *a, const json_t *op)
 	if (json_int(&date, op, "date") < 0 || !json_str(op, "vat_id") ||
 	    !json_str(op, "result"))
 		return apply_bad_op(a, "vat check without date or result");
-	if ((rc = db_prepare(&st, a->l,
+	if ((rc = db_cached(&st, a->l,
 			     "INSERT OR IGNORE INTO relation_vat_checks(id,"
 			     " relation_id, date, vat_id, result, request_id,"
 			     " name, address, checked_at)"
@@ -1299,7 +1308,7 @@ int relation_apply_vat_check(struct applier *a, const json_t *op)
 	rc = sqlite3_step(st) == SQLITE_DONE
 		     ? 0
 		     : db_fail(a->l, a->err, "cannot store vat check");
-	sqlite3_finalize(st);
+	db_done(st);
 	return rc;
 }
 

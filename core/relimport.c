@@ -442,7 +442,7 @@ static int map_columns(struct relimport *p, const struct relimport_map *m,
 {
 	const struct csvfile_row *h = &p->t->rows[0];
 	int has_postcode2 = 0;
-	char norm[128], tbuf[64];
+	char norm[128], tbuf[64], raw[64];
 
 	for (size_t i = 0; i < h->n; i++) {
 		normalise(norm, sizeof(norm), h->cells[i]);
@@ -467,8 +467,6 @@ static int map_columns(struct relimport *p, const struct relimport_map *m,
 			t = norm;
 		if (!t) {
 			/* facta's own export: the key as is (contact1_name) */
-			char raw[64];
-
 			snprintf(raw, sizeof(raw), "%s", h->cells[i]);
 			if (known_target(raw))
 				t = raw;

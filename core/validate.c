@@ -450,7 +450,8 @@ int validate_text(struct buf *out, const char *s, int multiline,
 				       "invalid text '%s': not valid UTF-8 at"
 				       " byte %zu",
 				       subject, i + 1);
-		if ((cp < 0x20 && !(multiline && cp == '\n')) || cp == 0x7f ||
+		if ((cp < 0x20 && !(multiline && strchr("\n\r\t", (int)cp))) ||
+		    cp == 0x7f ||
 		    (cp >= 0x80 && cp < 0xa0))
 			return err_set(err, FACTA_EINVALID,
 				       "invalid text '%s': control character"

@@ -39,8 +39,8 @@ int validate_email(struct buf *out, const char *s, struct facta_err *err);
 int validate_country(struct buf *out, const char *s, struct facta_err *err);
 
 /*
- * Free text as typed into a field: valid UTF-8, no control characters (a
- * newline only when multiline), no bidirectional overrides (U+202A-U+202E,
+ * Free text as typed into a field: valid UTF-8, no control characters (line
+ * breaks and tabs only when multiline), no bidirectional overrides (U+202A-U+202E,
  * U+2066-U+2069: they make a name read differently on paper), at most
  * max_chars characters. Leading and trailing blanks are trimmed.
  */

@@ -8,6 +8,7 @@
 #include "core/document.h"
 #include "core/error.h"
 #include "plugins/api_int.h"
+#include "plugins/isolate_int.h"
 #include "plugins/layout_int.h"
 #include "plugins/render.h"
 #include "plugins/sandbox_int.h"
@@ -17,6 +18,10 @@
 
 /* Largest style or language pack file read. */
 #define SOURCE_MAX ((size_t)1 << 20)
+/* Wall-clock limit of one isolated render. */
+#define TIME_LIMIT_MS 10000UL
+/* Address space an isolated render may add beyond the Lua memory cap. */
+#define NATIVE_MEMORY ((size_t)512 << 20)
 
 struct render {
 	struct api api;
@@ -133,10 +138,9 @@ static int run(lua_State *L)
 	return 0;
 }
 
-int render_pdf(struct buf *out, const struct doc *doc,
-	       const struct render_opts *opts, struct facta_err *err)
+static int render_direct(struct buf *out, const struct doc *doc,
+			 const struct render_opts *opts, struct facta_err *err)
 {
-	static const struct render_opts none;
 	struct buf lang_src = BUF_INIT, style_src = BUF_INIT, pdf = BUF_INIT;
 	struct layout *lay = NULL;
 	struct render *r = NULL;
@@ -144,8 +148,6 @@ int render_pdf(struct buf *out, const struct doc *doc,
 	char path[1024];
 	int ret;
 
-	if (!opts)
-		opts = &none;
 	dir = styles_dir(opts);
 	lang = opts->lang ? opts->lang : doc->lang ? doc->lang : "nl";
 	r = calloc(1, sizeof(*r));
@@ -239,4 +241,72 @@ cleanup:
 	buf_dispose(&style_src);
 	buf_dispose(&pdf);
 	return ret;
+}
+
+struct isolated {
+	const struct doc *doc;
+	const struct render_opts *opts;
+};
+
+/* In the child: the same render, with the asset callback over the socket. */
+static int isolated_run(void *payload, struct buf *out,
+			int (*asset)(void *asset_payload, const char *name,
+				     struct buf *out, struct facta_err *err),
+			void *asset_payload, struct facta_err *err)
+{
+	struct isolated *is = payload;
+	struct render_opts o = *is->opts;
+
+	o.asset = asset;
+	o.asset_payload = asset_payload;
+	return render_direct(out, is->doc, &o, err);
+}
+
+static unsigned long time_limit(const struct render_opts *opts)
+{
+	const char *env = getenv("FACTA_STYLE_TIME_LIMIT_MS");
+	char *end;
+	unsigned long v;
+
+	if (opts->time_limit_ms)
+		return opts->time_limit_ms;
+	if (env && *env) {
+		errno = 0;
+		v = strtoul(env, &end, 10);
+		if (!errno && !*end && v > 0)
+			return v;
+	}
+	return TIME_LIMIT_MS;
+}
+
+int render_pdf(struct buf *out, const struct doc *doc,
+	       const struct render_opts *opts, struct facta_err *err)
+{
+	static const struct render_opts none;
+	struct isolated is = { doc, opts ? opts : &none };
+	struct isolate iso = { 0 };
+	size_t mem;
+	char what[200];
+
+	if (!opts)
+		opts = &none;
+	if (opts->in_process)
+		return render_direct(out, doc, opts, err);
+	if (opts->style_source)
+		snprintf(what, sizeof(what), "style '%s'",
+			 opts->style_chunk ? opts->style_chunk : "style.lua");
+	else
+		snprintf(what, sizeof(what), "style '%s.lua'",
+			 opts->style	? opts->style
+			 : doc->style ? doc->style
+				      : "classic");
+	mem = opts->memory_limit ? opts->memory_limit : SANDBOX_DEFAULT_MEMORY;
+	iso.what = what;
+	iso.time_ms = time_limit(opts);
+	iso.mem_extra = mem + NATIVE_MEMORY;
+	iso.run = isolated_run;
+	iso.payload = &is;
+	iso.asset = opts->asset;
+	iso.asset_payload = opts->asset_payload;
+	return isolate_run(out, &iso, err);
 }

@@ -41,13 +41,25 @@ struct render_opts {
 	/* Sandbox limits; 0 means the defaults (50M instructions, 64 MiB). */
 	unsigned long instruction_limit;
 	size_t memory_limit;
+	/*
+	 * Every render runs in a forked child process with a CPU and
+	 * address space limit, killed after time_limit_ms of wall-clock
+	 * time (0: $FACTA_STYLE_TIME_LIMIT_MS, else 10 s), so that long C
+	 * calls a style can trigger (catastrophic patterns ...) never hang
+	 * or hurt the caller. in_process skips the child (unit tests,
+	 * benchmarks of the bare cost); only the Lua limits hold then.
+	 */
+	unsigned long time_limit_ms;
+	int in_process;
 };
 
 /*
  * Renders doc and appends the PDF to out. The same doc and style always
  * give the same bytes. Errors: FACTA_EPLUGIN with "style.lua:LINE: message"
- * for any error in the style or language pack (including exceeded limits),
- * FACTA_ENOTFOUND for a missing style/language/font, FACTA_EPDF for libharu.
+ * for any error in the style or language pack (including exceeded limits:
+ * "style 'x.lua' ran too long (limit 10000 ms)"), FACTA_ENOTFOUND for a
+ * missing style/language/font, FACTA_EPDF for libharu. The caller must be
+ * single-threaded (fork) unless opts->in_process.
  */
 int render_pdf(struct buf *out, const struct doc *doc,
 	       const struct render_opts *opts, struct facta_err *err);

@@ -24,6 +24,8 @@ FONTS = [
 # Basic Latin, Latin-1, Latin Extended-A (ĳ ł ő š ž ...), Romanian ș ț,
 # spacing modifiers,
 # ẞ, general punctuation (– — ‘ ’ “ ” • … ‰), €, №, ™, arrows, − × ÷.
+# Nothing above U+2212: libharu writes a CIDToGIDMap and widths up to the
+# highest character of a font, per document (see bench/README.md).
 UNICODES = (
     list(range(0x20, 0x7F))
     + list(range(0xA0, 0x180))
@@ -32,7 +34,7 @@ UNICODES = (
     + list(range(0x2010, 0x2028))
     + list(range(0x2030, 0x203B))
     + [0x2044, 0x20AC, 0x2116, 0x2122, 0x2190, 0x2191, 0x2192, 0x2193,
-       0x2212, 0x2713, 0x25CF, 0xFFFD]
+       0x2212]
 )
 
 NOTICE = ("Facta {family} is a Latin subset of DejaVu {base}, renamed as the "
@@ -57,6 +59,17 @@ def rename(font, family, weight, base):
             table.names.remove(rec)
     for nid, text in sorted(names.items()):
         table.setName(text, nid, 3, 1, 0x409)
+
+
+def few_segments(font):
+    """Fills the gaps inside the few character blocks with .notdef, so the
+    cmap has 4 segments instead of about 20: libharu looks up every one of
+    65,536 characters per font and document, by a linear scan of them."""
+    blocks = [(0x20, 0x2DD), (0x1E9E, 0x1E9E), (0x2010, 0x2212)]
+    for table in font["cmap"].tables:
+        for lo, hi in blocks:
+            for cp in range(lo, hi + 1):
+                table.cmap.setdefault(cp, ".notdef")
 
 
 def main():
@@ -86,6 +99,7 @@ def main():
                     t.program = ttProgram.Program()
                     t.program.fromBytecode(b"")
                 font[tag] = t
+        few_segments(font)
         rename(font, family, weight, name[:-4].replace("DejaVu", ""))
         font.save(os.path.join(out, target))
     return 0

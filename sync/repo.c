@@ -20,12 +20,13 @@
  * git_regexp_match leaks its pcre2 match data whenever a config entry does
  * not match (git_remote_lookup's insteadOf scan, git_remote_list, ...;
  * fixed upstream after 1.5). Not ours to free; LeakSanitizer looks this
- * function up by name, and it is never called otherwise.
+ * function up by name, and it is never called otherwise. Its ssh transport
+ * also never frees the libssh2 known-hosts list it makes on every connect.
  */
 const char *__lsan_default_suppressions(void);
 const char *__lsan_default_suppressions(void)
 {
-	return "leak:libpcre2-8.so\n";
+	return "leak:libpcre2-8.so\nleak:libssh2_knownhost_init\n";
 }
 
 /* Without this, LeakSanitizer reports the suppression on stderr. */

@@ -113,6 +113,24 @@ int repo_sync(struct sync_report *rep, struct repo *r, const char *remote,
 	      const char *replica, struct facta_err *err);
 
 /*
+ * After a sync reported own_diverged: *common gets how many transactions
+ * of replica's chain this copy and the remote's copy share (the rest of
+ * ours was written here after a restore). FACTA_ENOTFOUND when no fetched
+ * copy forked from ours.
+ */
+int repo_chain_fork(uint64_t *common, struct repo *r, const char *replica,
+		    struct facta_err *err);
+
+/*
+ * Puts the remote's version of replica's forked chain in place of ours
+ * (ours is kept under refs/facta-forked/, local only). Call only once this
+ * copy's own transactions were written again under a fresh replica, then
+ * rebuild the view: it applied the transactions that are gone.
+ */
+int repo_chain_take_remote(struct repo *r, const char *replica,
+			   struct facta_err *err);
+
+/*
  * Clones url into dir: init, add remote "origin", fetch every chain.
  * dir must not exist or be empty.
  */

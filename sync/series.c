@@ -18,6 +18,8 @@
 #define SERIES_REFS "refs/facta/series/"
 #define OFFLINE_REFS "refs/facta/offline/"
 #define CLAIM_REFS "refs/facta-claim/"
+/* Local only (never pushed): see pending_claim. */
+#define PENDING_REFS "refs/facta-pending/"
 
 /* A series name as one ref component: [A-Za-z0-9_-], the rest %XX. */
 static int encode(struct buf *out, const char *s)
@@ -226,51 +228,92 @@ cleanup:
 }
 
 /*
- * Walks a series chain from tip: *top gets the tip's number; when a claim
- * of invoice_id is on it, *mine gets its number (else 0). Numbers must
- * fall strictly going back.
+ * Reads the claim at tip (one commit, whatever the length of the series):
+ * *top gets its number, *inv its invoice. The counter lives in the tip, so
+ * a claim never walks the history of the series.
  */
-static int walk_claims(uint64_t *top, uint64_t *mine, git_repository *g,
-		       const git_oid *tip, const char *invoice_id,
-		       struct facta_err *err)
+static int read_claim(uint64_t *top, char inv[40], git_repository *g,
+		      const git_oid *tip, struct facta_err *err)
 {
 	git_commit *c = NULL;
-	git_oid cur = *tip;
-	char inv[40];
-	uint64_t seq, prev = UINT64_MAX;
-	int rc;
+	int rc = 0;
 
-	*top = 0;
-	*mine = 0;
-	for (;;) {
-		if (git_commit_lookup(&c, g, &cur) < 0) {
-			rc = repo_git_fail(err, "cannot read a series claim");
-			goto cleanup;
-		}
-		if (!trailer_u64(&seq, git_commit_message(c), "facta-seq") ||
-		    seq >= prev ||
-		    !trailer(inv, sizeof(inv), git_commit_message(c),
-			     "facta-invoice")) {
-			rc = err_set(err, FACTA_EINVALID,
-				     "a series chain on the remote is damaged "
-				     "(its claims do not count up)");
-			goto cleanup;
-		}
-		if (prev == UINT64_MAX)
-			*top = seq;
-		if (invoice_id && !*mine && !strcmp(inv, invoice_id))
-			*mine = seq;
-		prev = seq;
-		if (git_commit_parentcount(c) == 0)
-			break;
-		git_oid_cpy(&cur, git_commit_parent_id(c, 0));
-		git_commit_free(c);
-		c = NULL;
-	}
-	rc = 0;
-cleanup:
+	if (git_commit_lookup(&c, g, tip) < 0)
+		return repo_git_fail(err, "cannot read a series claim");
+	if (!trailer_u64(top, git_commit_message(c), "facta-seq") ||
+	    !trailer(inv, 40, git_commit_message(c), "facta-invoice"))
+		rc = err_set(err, FACTA_EINVALID,
+			     "a series chain on the remote is damaged (its "
+			     "tip is not a claim)");
 	git_commit_free(c);
 	return rc;
+}
+
+/*
+ * A claim this device made for invoice_id and did not see finalized (the
+ * process died between the compare-and-swap and the journal commit) is
+ * kept under PENDING_REFS<invoice_id>. When that claim is on the series
+ * (tip or an ancestor of it) *mine gets its number, else 0. The ancestry
+ * check walks back only over the claims made since it.
+ */
+static int pending_claim(uint64_t *mine, struct repo *r, const git_oid *tip,
+			 const char *invoice_id, struct facta_err *err)
+{
+	struct buf name = BUF_INIT;
+	git_commit *c = NULL;
+	git_oid p;
+	uint64_t seq;
+	int on, rc = 0;
+
+	*mine = 0;
+	if (buf_addf(&name, PENDING_REFS "%s", invoice_id) < 0) {
+		rc = err_nomem(err);
+		goto cleanup;
+	}
+	if (git_reference_name_to_id(&p, r->git, name.ptr) < 0) {
+		git_error_clear();
+		goto cleanup;
+	}
+	on = git_oid_equal(&p, tip) ? 1
+				    : git_graph_descendant_of(r->git, tip, &p);
+	if (on < 0) {
+		rc = repo_git_fail(err, "cannot read '%s'", name.ptr);
+		goto cleanup;
+	}
+	if (on && git_commit_lookup(&c, r->git, &p) == 0 &&
+	    trailer_u64(&seq, git_commit_message(c), "facta-seq"))
+		*mine = seq;
+cleanup:
+	git_commit_free(c);
+	buf_dispose(&name);
+	return rc;
+}
+
+static int pending_set(struct repo *r, const char *invoice_id,
+		       const git_oid *claim, struct facta_err *err)
+{
+	struct buf name = BUF_INIT;
+	git_reference *ref = NULL;
+	int rc = 0;
+
+	if (buf_addf(&name, PENDING_REFS "%s", invoice_id) < 0)
+		rc = err_nomem(err);
+	else if (git_reference_create(&ref, r->git, name.ptr, claim, 1,
+				      "facta: pending claim") < 0)
+		rc = repo_git_fail(err, "cannot update '%s'", name.ptr);
+	git_reference_free(ref);
+	buf_dispose(&name);
+	return rc;
+}
+
+static void pending_drop(struct repo *r, const char *invoice_id)
+{
+	struct buf name = BUF_INIT;
+
+	if (buf_addf(&name, PENDING_REFS "%s", invoice_id) == 0 &&
+	    git_reference_remove(r->git, name.ptr) < 0)
+		git_error_clear();
+	buf_dispose(&name);
 }
 
 /* One commit holding msg and an empty tree, on parent (may be NULL). */
@@ -473,6 +516,7 @@ static int claim(void *self, const char *series, uint64_t local_next,
 	char *path = NULL;
 	git_oid tip, new;
 	uint64_t top, mine, next;
+	char inv[40];
 	bool found, lost;
 	int rc;
 
@@ -490,12 +534,19 @@ static int claim(void *self, const char *series, uint64_t local_next,
 				     &found, &tip, err)) < 0)
 			goto cleanup;
 		top = mine = 0;
-		if (found && (rc = walk_claims(&top, &mine, c->r->git, &tip,
-					       invoice_id, err)) < 0)
+		if (found && ((rc = read_claim(&top, inv, c->r->git, &tip,
+					       err)) < 0 ||
+			      (rc = pending_claim(&mine, c->r, &tip,
+						  invoice_id, err)) < 0))
 			goto cleanup;
+		/* The tip may be another device's claim of this very draft. */
+		if (found && !mine && !strcmp(inv, invoice_id))
+			mine = top;
 		if (mine) {
 			/* Claimed before by a finalize that did not finish. */
 			c->reused = true;
+			snprintf(c->claimed, sizeof(c->claimed), "%s",
+				 invoice_id);
 			*out_seq = mine;
 			rc = 0;
 			goto cleanup;
@@ -513,7 +564,8 @@ static int claim(void *self, const char *series, uint64_t local_next,
 			goto cleanup;
 		}
 		if ((rc = make_commit(&new, c->r, found ? &tip : NULL, msg.ptr,
-				      err)) < 0)
+				      err)) < 0 ||
+		    (rc = pending_set(c->r, invoice_id, &new, err)) < 0)
 			goto cleanup;
 		repo_test_hook("claim-before-cas");
 		if ((rc = cas(&lost, c->r, remote, path, x.rref.ptr, x.enc.ptr,
@@ -521,6 +573,8 @@ static int claim(void *self, const char *series, uint64_t local_next,
 			goto cleanup;
 		if (!lost) {
 			repo_test_hook("claim-after-cas");
+			snprintf(c->claimed, sizeof(c->claimed), "%s",
+				 invoice_id);
 			*out_seq = next;
 			rc = 0;
 			goto cleanup;
@@ -561,6 +615,26 @@ int series_claimer_init(struct series_claimer *c, struct repo *r,
 	}
 	free(owner);
 	return 0;
+}
+
+void series_claim_settled(struct series_claimer *c)
+{
+	if (c->r && c->claimed[0])
+		pending_drop(c->r, c->claimed);
+	c->claimed[0] = '\0';
+}
+
+bool series_claim_pending(struct series_claimer *c, const char *invoice_id)
+{
+	struct buf name = BUF_INIT;
+	git_oid p;
+	bool found;
+
+	found = buf_addf(&name, PENDING_REFS "%s", invoice_id) == 0 &&
+		git_reference_name_to_id(&p, c->r->git, name.ptr) == 0;
+	git_error_clear();
+	buf_dispose(&name);
+	return found;
 }
 
 void series_claimer_dispose(struct series_claimer *c)

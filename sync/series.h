@@ -32,6 +32,7 @@ struct series_claimer {
 	char *offline;	   /* this replica's offline series tag, or NULL */
 	unsigned attempts; /* compare-and-swap rounds of the last claim */
 	bool reused; /* the last claim found an earlier one of its invoice */
+	char claimed[40]; /* the document of the last claim, or "" */
 };
 
 /*
@@ -41,6 +42,21 @@ struct series_claimer {
 int series_claimer_init(struct series_claimer *c, struct repo *r,
 			const char *replica, struct facta_err *err);
 void series_claimer_dispose(struct series_claimer *c);
+
+/*
+ * Abandoned claims. A claim is remembered on this device (a local ref,
+ * never pushed) from just before its compare-and-swap until the document's
+ * finalize is in the journal; call series_claim_settled after the finalize
+ * committed. A finalize that died in between leaves the number bound to
+ * that draft on the remote: finalizing the same draft again (on this
+ * device, or on any device while that claim is the series' tip) gets the
+ * same number back, so the series stays gap-free. A claim is never handed
+ * to another document: the remote binds it to the draft's id and content.
+ * series_claim_pending tells doctor whether this device holds such a
+ * claim for invoice_id.
+ */
+void series_claim_settled(struct series_claimer *c);
+bool series_claim_pending(struct series_claimer *c, const char *invoice_id);
 
 /*
  * Reserves offline series tag (an uppercase letter, then up to 7 uppercase

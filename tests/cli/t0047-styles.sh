@@ -125,6 +125,11 @@ expect_ok -A acct invoice pdf "$num" -o relation.pdf
 expect_match "FACTUUR +$num" "$(text relation.pdf)" "the relation's style (minimal)"
 expect_ok -A acct invoice pdf "$num" --style classic -o forced.pdf
 expect_match "Factuur aan" "$(text forced.pdf)" "--style wins"
+# A reminder picks its style the same way (cli_render_doc).
+expect_ok -A acct invoice remind "$num" -o remind.pdf
+expect_match "HERINNERING +$num" "$(text remind.pdf)" "reminder in the relation's style (minimal)"
+expect_ok -A acct invoice remind "$num" --style classic -o remind2.pdf
+expect_match "Herinnering" "$(text remind2.pdf)" "reminder with --style"
 expect_fail 2 "invalid colour" -A acct company set --colour red
 expect_fail 2 "invalid prices" -A acct company set --prices some
 

@@ -2,7 +2,9 @@
 # t0075: periodic invoices end to end (scenario 7): a monthly hosting invoice
 # with VORIGE_MAAND_JAAR, a missed month caught up with its own dates,
 # repeated runs that make nothing, and two devices that both run on 3 July
-# (one offline) and end with exactly one numbered invoice per period.
+# (one offline) and end with exactly one numbered invoice per period;
+# invoice finalize of a periodic draft claims its period first; the
+# template's terms reach the invoices; claims over git:// and smart HTTP.
 . "$(dirname "$0")/lib.sh"
 
 export FACTA_TODAY=2026-04-20
@@ -122,6 +124,35 @@ f -A desk periodic list --json
 expect_match '"state": "active"' "$out" "json list"
 expect_fail 2 "unknown state" -A desk periodic list --state paused
 
+test_case "invoice finalize of a periodic draft claims its period first"
+drafts=$(FACTA_TODAY=2026-09-01 "$FACTA" -A desk invoice list --json --status draft |
+	grep -o '"id": "[0-9a-f]*"' | cut -d'"' -f4)
+d1=$(printf '%s\n' "$drafts" | sed -n 1p)
+d2=$(printf '%s\n' "$drafts" | sed -n 2p)
+d3=$(printf '%s\n' "$drafts" | sed -n 3p)
+expect_eq 3 "$(printf '%s\n' "$drafts" | grep -c .)" "three periodic drafts"
+FACTA_TODAY=2026-09-01 expect_ok -A desk invoice finalize "$d1"
+expect_eq "2026-0005" "$out" "numbered after the claim (September was 0004)"
+claims=$(git -C remote.git for-each-ref --format='%(refname)' "refs/facta/claims/periodic/$w/")
+expect_eq 1 "$(printf '%s\n' "$claims" | grep -c .)" "the claim is on the remote"
+expect_match "facta-holder: $d1 $(cat desk/.facta/replica)" \
+	"$(git -C remote.git log -1 --format=%B "$(printf '%s\n' "$claims" | head -1)")" \
+	"the claim names the copy and this device"
+git -C desk remote set-url origin "$T/unreachable.git"
+before=$(snapshot desk)
+FACTA_TODAY=2026-09-01 expect_fail 6 "must first be claimed on the remote" -A desk invoice finalize "$d2"
+expect_eq "$before" "$(snapshot desk)" "refused offline, nothing changed"
+git -C desk remote set-url origin "$T/remote.git"
+p3=$(FACTA_TODAY=2026-09-01 "$FACTA" -A desk invoice show "$d3" --json | grep -o '"date": "[0-9-]*"' | head -1 | cut -d'"' -f4)
+git -C remote.git update-ref "refs/facta/claims/periodic/$w/$p3" \
+	"$(git -C remote.git commit-tree -m "claim
+facta-holder: eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee ffffffffffffffffffffffffffffffff" \
+		"$(git -C remote.git hash-object -t tree /dev/null)")"
+FACTA_TODAY=2026-09-01 expect_fail 4 "claimed by copy eeeeeeee.*void" -A desk invoice finalize "$d3"
+f -A desk periodic show "$w"
+expect_match "$p3  $d3  \(void" "$out" "the losing draft is void"
+FACTA_TODAY=2026-09-01 expect_fail 4 "void copy" -A desk invoice finalize "$d3"
+
 test_case "help and failures change nothing"
 expect_ok periodic --help
 expect_match "VORIGE_MAAND_JAAR" "$out" "help mentions codes"
@@ -130,5 +161,96 @@ expect_fail 2 "give --to" -A desk periodic new --schedule monthly
 expect_fail 3 "no periodic invoice" -A desk periodic show abcdef12
 expect_fail 2 "nothing to change" -A desk periodic edit "$w"
 expect_eq "$before" "$(snapshot desk)" "account unchanged"
+
+test_case "the template's terms reach the invoices"
+make_account terms
+expect_ok -A terms relation edit 1 --lang nl
+expect_ok -A terms periodic new --to 1 --schedule quarterly --start 2026-05-01 --auto \
+	--vat-treatment standard --prices incl --discount 10 --show-vat incl \
+	--intro "Hosting VORIGE_KWARTAAL_JAAR" --closing "Met dank, HUIDIGE_MAAND_JAAR" \
+	--reference "PO HUIDIGE_JAAR" --style classic --notes "Periode VORIGE_MAAND"
+t=$out
+expect_fail 2 "unknown VAT display" -A terms periodic edit "$t" --show-vat both
+expect_fail 2 "treatment" -A terms periodic edit "$t" --vat-treatment sideways
+expect_fail 2 "unknown replacement code" -A terms periodic edit "$t" --closing "VORIGE_KWARTAAAL"
+expect_ok -A terms periodic add-line "$t" --desc "Hosting" --qty 2 --price 121 --vat 21 --discount 50
+expect_ok -A terms periodic add-line "$t" --desc "Support" --qty 1,5 --price 109 --vat 9 --unit uur
+expect_ok -A terms periodic activate "$t"
+f -A terms periodic show "$t"
+expect_match "VAT       standard, prices incl. VAT" "$out" "show: the terms"
+expect_match "not sent: facta cannot send mail yet" "$out" "show says auto does not send"
+FACTA_TODAY=2026-05-01 f -A terms periodic preview "$t" --next 1 --json
+pv=$out
+expect_match '"intro": "Hosting 1e kwartaal 2026"' "$pv" "intro resolved for the period"
+expect_match '"discount_cents": 2845' "$pv" "document discount in the preview"
+ptotal=$(printf '%s\n' "$pv" | grep -o '"total_incl_cents": [0-9]*' | grep -o '[0-9]*$')
+FACTA_TODAY=2026-05-01 expect_ok -A terms periodic run
+expect_eq "2026-0001" "$out" "numbered without a remote"
+f -A terms invoice list --json
+expect_match "\"total_incl_cents\": $ptotal" "$out" "run's total == preview's ($ptotal)"
+frozen=$(git -C terms log -p "refs/facta/replicas/$(cat terms/.facta/replica)" | grep '"op":"invoice.finalize"')
+for want in '"vat_treatment":"standard"' '"prices_incl":true' '"discount_bp":1000' \
+	'"show_vat":"incl"' '"intro":"Hosting 1e kwartaal 2026"' '"closing":"Met dank, mei 2026"' \
+	'"customer_reference":"PO 2026"' '"style":"classic"' '"notes":"Periode april"' \
+	'"discount_bp":5000' '"unit":"uur"'; do
+	expect_match "$want" "$frozen" "frozen invoice has $want"
+done
+expect_ok -A terms invoice pdf 2026-0001 -o terms.pdf
+
+# Claims over smart transports: three devices each made a copy of the same
+# period offline; they run at once and exactly one copy is numbered.
+. "$(dirname "$0")/servers.sh"
+mkdir srv
+start_git_daemon "$T/srv" || exit 1
+start_http "$T/srv" || exit 1
+transport() { # NAME URL
+	local name=$1 url=$2 i nums pid codes
+	test_case "claims over $name"
+	git init -q --bare "srv/$name.git"
+	make_account "$name-1"
+	expect_ok -A "$name-1" periodic new --to 1 --schedule monthly --start 2026-05-01 --auto
+	local s=$out
+	expect_ok -A "$name-1" periodic add-line "$s" --desc "Hosting VORIGE_MAAND_JAAR" --qty 1 --price 25 --vat 21
+	expect_ok -A "$name-1" periodic activate "$s"
+	expect_ok -A "$name-1" remote add origin "$url/$name.git"
+	expect_ok -A "$name-1" sync
+	for i in 2 3; do expect_ok clone "$url/$name.git" "$name-$i"; done
+	for i in 1 2 3; do
+		git -C "$name-$i" remote set-url origin "$url/nowhere-$name.git"
+		FACTA_TODAY=2026-05-01 expect_ok -A "$name-$i" periodic run
+		git -C "$name-$i" remote set-url origin "$url/$name.git"
+	done
+	pids=()
+	for i in 1 2 3; do
+		FACTA_TODAY=2026-05-01 "$FACTA" -A "$name-$i" periodic run \
+			>"$name-$i.out" 2>"$name-$i.err" &
+		pids+=($!)
+	done
+	codes=""
+	for pid in "${pids[@]}"; do wait "$pid"; codes="$codes$?"; done
+	expect_eq "000" "$codes" "$name: every run ends cleanly ($(cat "$name"-?.err | tr '\n' ' '))"
+	for i in 1 2 3; do
+		grep -q '^2026-' "$name-$i.out" && continue
+		expect_match 'claimed by copy|is claimed for invoice|void: draft' \
+			"$(cat "$name-$i.err")" "$name-$i learns who holds the period"
+	done
+	nums=$(cat "$name"-?.out | grep -c '^2026-')
+	expect_eq 1 "$nums" "$name: one number for the period"
+	expect_eq 1 "$(git -C "srv/$name.git" for-each-ref "refs/facta/claims/periodic/$s/" | grep -c .)" \
+		"$name: one claim on the remote"
+	for i in 1 2 3 1 2 3; do expect_ok -A "$name-$i" sync; done
+	for i in 1 2 3; do
+		FACTA_TODAY=2026-05-01 expect_ok -A "$name-$i" periodic run
+		expect_eq "" "$out" "$name-$i: nothing more is numbered"
+		f -A "$name-$i" invoice list --json
+		expect_eq 1 "$(printf '%s\n' "$out" | grep -c '"number": "2026-')" "$name-$i: one invoice"
+		expect_eq 0 "$(printf '%s\n' "$out" | grep -c '"status": "draft"')" "$name-$i: no draft"
+	done
+	expect_eq "$("$FACTA" -A "$name-1" debug digest)" "$("$FACTA" -A "$name-3" debug digest)" \
+		"$name: same view"
+}
+transport git "$GIT_URL"
+transport http "$HTTP_URL"
+stop_servers
 
 finish

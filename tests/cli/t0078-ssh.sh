@@ -35,6 +35,12 @@ echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 sshd/hostkey.pub)" >known_hosts
 echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 sshd/otherhost.pub)" >changed_hosts
 export FACTA_SSH_KEY=$T/sshd/userkey FACTA_SSH_KNOWN_HOSTS=$T/known_hosts
 unset SSH_AUTH_SOCK
+# Sanitizer builds: libgit2 1.5.1's ssh transport leaks the parts of the URL
+# it parses in git_remote_connect (no symbols in Debian's build to name the
+# function, hence full stacks); suppressed for this test only.
+echo "leak:git_remote_connect_ext" >lsan.supp
+export LSAN_OPTIONS="suppressions=$T/lsan.supp:print_suppressions=0"
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
 user=$(id -un)
 git init -q --bare remote.git
 url="ssh://$user@127.0.0.1:$port$T/remote.git"

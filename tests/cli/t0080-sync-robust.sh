@@ -70,6 +70,30 @@ expect_ok -A desk sync
 expect_eq "$("$FACTA" -A desk debug digest)" "$("$FACTA" -A laptop-backup debug digest)" "backup converged"
 expect_eq "$("$FACTA" -A desk debug digest)" "$("$FACTA" -A laptop debug digest)" "laptop converged"
 
+test_case "a restored backup written to since moves its work to a fresh id"
+cp -a laptop laptop-old
+expect_ok -A laptop relation add --name "Voor de restore" --address "Straat 5" --city Utrecht
+expect_ok -A laptop sync
+old=$(cat laptop-old/.facta/replica)
+expect_ok -A laptop-old relation add --name "Na de restore" --address "Straat 6" --city Utrecht
+expect_ok -A laptop-old sync --json
+new=$(cat laptop-old/.facta/replica)
+[ "$old" != "$new" ] && ok || fail "fresh replica id after the fork"
+expect_match "\"new_replica\": \"$new\"" "$out" "json names the new device"
+expect_match "1 transaction\(s\) after that moved" "$errout" "said what moved"
+expect_match "\"txns_out\": 1," "$out" "the moved transaction went out"
+expect_ok -A desk sync
+expect_ok -A laptop sync
+for d in desk laptop laptop-old; do
+	f -A $d relation list
+	expect_match "Na de restore" "$out" "$d has the moved relation"
+	expect_match "Voor de restore" "$out" "$d has the remote's one"
+done
+expect_eq "$("$FACTA" -A desk debug digest)" "$("$FACTA" -A laptop-old debug digest)" "forked copy converged"
+expect_eq "$("$FACTA" -A desk debug digest)" "$("$FACTA" -A laptop debug digest)" "laptop converged after the fork"
+expect_ok -A laptop-old doctor
+[ "$(git -C remote.git rev-parse refs/facta/replicas/$old)" = "$(git -C laptop rev-parse refs/facta/replicas/$old)" ] && ok || fail "old chain untouched on the remote"
+
 test_case "offline edit of an invoice finalized elsewhere is reported"
 id=$(draft desk)
 expect_ok -A desk sync
@@ -78,6 +102,9 @@ expect_ok -A desk invoice finalize "$id"
 expect_ok -A laptop invoice add-line "$id" --desc "Te laat" --qty 1 --price 5 --vat 21
 expect_ok -A desk sync
 expect_ok -A laptop sync
+expect_match "conflict: .*before it saw an edit of its lines" "$errout" "the editing device reports it too"
+expect_ok -A laptop doctor
+expect_match "WARNING .*before it saw an edit" "$out" "its doctor lists it"
 expect_ok -A desk sync
 expect_match "conflict: .*after it was finalized" "$errout" "sync reports it"
 expect_ok -A desk doctor

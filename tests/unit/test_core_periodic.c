@@ -3,7 +3,9 @@
  * leap years, year ends, weeks across DST changes) and, over real SQLite
  * views and an in-memory journal, runs that catch up missed periods with
  * their own dates, never make a period twice, and converge when two
- * replicas ran offline and then exchange journals in either order.
+ * replicas ran offline and then exchange journals in either order; copies
+ * are numbered only once their period is claimed; the template's terms
+ * (VAT treatment, prices incl., discounts, texts, style) reach the invoices.
  */
 #include "core/compat.h"
 
@@ -485,10 +487,19 @@ static void test_two_replicas_offline(void **state)
 	    FACTA_ECONFLICT);
 	assert_non_null(strstr(err.msg, "void copy"));
 	periodic_copies_free(c, n);
-	/* The winners can be; both devices agree on which they are. */
+	/*
+	 * The winners can be, once their period is claimed; both devices
+	 * agree on which they are.
+	 */
 	ok(periodic_copies(&c, &n, b.l, "finalize", NULL, &err), &err);
 	assert_int_equal(n, 3);
 	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(
+		    invoice_finalize(&number, b.l, c[i].invoice_id, NULL, &err),
+		    FACTA_ECONFLICT);
+		assert_non_null(strstr(err.msg, "must be claimed"));
+		ok(periodic_mark_claimed(b.l, c[i].invoice_id, &err), &err);
+		ok(periodic_mark_claimed(b.l, c[i].invoice_id, &err), &err);
 		ok(invoice_finalize(&number, b.l, c[i].invoice_id, NULL, &err),
 		   &err);
 		free(number);
@@ -533,12 +544,15 @@ static void test_finalized_wins(void **state)
 				 &(struct periodic_input){.unit = -1,
 							  .max_runs = -1,
 							  .auto_finalize = 1,
+							  .prices_incl = -1,
+							  .discount_bp = -1,
 							  .notes = "x"},
 				 D(2026, 4, 20), &err),
 		   &err);
 	assert_int_equal(make(&b, D(2026, 5, 1)), 1);
 	ok(periodic_copies(&cp, &n, b.l, "finalize", NULL, &err), &err);
 	assert_int_equal(n, 1);
+	ok(periodic_mark_claimed(b.l, cp[0].invoice_id, &err), &err);
 	ok(invoice_finalize(&number, b.l, cp[0].invoice_id, NULL, &err), &err);
 	free(number);
 	periodic_copies_free(cp, n);
@@ -614,6 +628,176 @@ static void test_preview_matches_run(void **state)
 	device_close(&d);
 }
 
+/*
+ * The template's terms reach every invoice a run makes: VAT treatment,
+ * prices incl. VAT, document and line discounts, intro/closing/notes/
+ * reference with codes, style; and the preview computed the same totals.
+ * Without a treatment of its own a run takes the customer's default.
+ */
+static void test_terms_reach_invoice(void **state)
+{
+	static const struct field_input eu[] = {
+	    {"name", "Bäckerei Müller GmbH"},
+	    {"address", "Hauptstraße 5"},
+	    {"postcode", "10115"},
+	    {"city", "Berlin"},
+	    {"country", "DE"},
+	    {"vat_id", "DE123456789"},
+	    {"vat_treatment", "eu_services"},
+	    {"lang", "en"},
+	};
+	struct periodic_input in = PERIODIC_INPUT_INIT;
+	struct line_input l1 = {.description = "Hosting VORIGE_MAAND_JAAR",
+				.qty_milli = 2000,
+				.unit_price_cents = 12100,
+				.vat_rate_bp = 2100,
+				.discount_bp = 5000};
+	struct line_input l2 = {.description = "Support",
+				.unit = "uur",
+				.qty_milli = 1500,
+				.unit_price_cents = 10900,
+				.vat_rate_bp = 900};
+	struct periodic_run *runs = NULL;
+	struct invoice *inv = NULL;
+	struct periodic_copy *c = NULL;
+	struct periodic *p = NULL;
+	struct device d;
+	struct facta_err err;
+	char id[33], id2[33];
+	int64_t rel;
+	size_t n, nc;
+
+	(void)state;
+	device_open(&d, "terms", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee");
+	setup_account(&d, id, 0);
+	ok(periodic_deactivate(d.l, id, &err), &err);
+	in.relation_number = 1;
+	in.unit = PERIODIC_MONTH;
+	in.every = 3;
+	in.start = D(2026, 5, 1);
+	in.prices_incl = 1;
+	in.discount_bp = 1000;
+	in.show_vat = "incl";
+	in.intro = "Kwartaal VORIGE_KWARTAAL_JAAR";
+	in.closing = "Tot HUIDIGE_MAAND_JAAR";
+	in.notes = "Periode VORIGE_MAAND";
+	in.reference = "PO HUIDIGE_JAAR";
+	in.style = "studio";
+	/* Bad terms are refused before anything is written. */
+	in.treatment = "sideways";
+	assert_int_equal(periodic_new(id2, d.l, &in, D(2026, 4, 20), &err),
+			 FACTA_EINVALID);
+	in.treatment = "standard";
+	in.discount_bp = 20000;
+	assert_int_equal(periodic_new(id2, d.l, &in, D(2026, 4, 20), &err),
+			 FACTA_EINVALID);
+	in.discount_bp = 1000;
+	in.style = "../etc";
+	assert_int_equal(periodic_new(id2, d.l, &in, D(2026, 4, 20), &err),
+			 FACTA_EINVALID);
+	in.style = "studio";
+	in.intro = "Kwartaal VORIGE_KWARTAAAL";
+	assert_int_equal(periodic_new(id2, d.l, &in, D(2026, 4, 20), &err),
+			 FACTA_EINVALID);
+	in.intro = "Kwartaal VORIGE_KWARTAAL_JAAR";
+	ok(periodic_new(id2, d.l, &in, D(2026, 4, 20), &err), &err);
+	ok(periodic_add_line(NULL, d.l, id2, &l1, &err), &err);
+	ok(periodic_add_line(NULL, d.l, id2, &l2, &err), &err);
+	ok(periodic_activate(d.l, id2, D(2026, 4, 20), &err), &err);
+	ok(periodic_preview(&runs, &n, d.l, id2, D(2026, 5, 1), 1, &err), &err);
+	assert_int_equal(n, 1);
+	assert_string_equal(runs[0].vat_treatment, "standard");
+	assert_string_equal(runs[0].intro, "Kwartaal 1e kwartaal 2026");
+	/* 2 x 121,00 incl. -50 % = 121,00; 1,5 x 109,00 = 163,50. */
+	assert_int_equal(runs[0].lines[0].amount_cents, 12100);
+	assert_int_equal(runs[0].lines[1].amount_cents, 16350);
+	assert_int_equal(runs[0].lines_cents, 28450);
+	assert_int_equal(runs[0].discount_cents, 2845);
+	assert_int_equal(make(&d, D(2026, 5, 1)), 1);
+	ok(periodic_copies(&c, &nc, d.l, "all", id2, &err), &err);
+	assert_int_equal(nc, 1);
+	ok(invoice_load(&inv, d.l, c[0].invoice_id, D(2026, 5, 1), &err), &err);
+	assert_string_equal(inv->doc->vat_treatment, "standard");
+	assert_true(inv->doc->prices_incl);
+	assert_int_equal(inv->doc->discount_bp, 1000);
+	assert_string_equal(inv->doc->show_vat, "incl");
+	assert_string_equal(inv->doc->intro, runs[0].intro);
+	assert_string_equal(inv->doc->closing, "Tot mei 2026");
+	assert_string_equal(inv->doc->notes, "Periode april");
+	assert_string_equal(inv->doc->customer_reference, "PO 2026");
+	assert_string_equal(inv->doc->style, "studio");
+	assert_int_equal(inv->doc->nlines, 2);
+	assert_int_equal(inv->doc->lines[0].discount_bp, 5000);
+	assert_string_equal(inv->doc->lines[1].unit, "uur");
+	assert_int_equal(inv->doc->lines[0].amount_cents,
+			 runs[0].lines[0].amount_cents);
+	assert_int_equal(inv->doc->discount_cents, runs[0].discount_cents);
+	assert_int_equal(inv->doc->total_excl_cents, runs[0].total_excl_cents);
+	assert_int_equal(inv->doc->total_vat_cents, runs[0].total_vat_cents);
+	assert_int_equal(inv->doc->total_incl_cents, runs[0].total_incl_cents);
+	invoice_free(inv);
+	inv = NULL;
+	periodic_copies_free(c, nc);
+	periodic_runs_free(runs, n);
+	/* Frozen with the document: the style stays on the number. */
+	ok(periodic_copies(&c, &nc, d.l, "all", id2, &err), &err);
+	ok(periodic_mark_claimed(d.l, c[0].invoice_id, &err), &err);
+	{
+		char *number = NULL;
+
+		ok(invoice_finalize(&number, d.l, c[0].invoice_id, NULL, &err),
+		   &err);
+		ok(invoice_load(&inv, d.l, number, D(2026, 5, 1), &err), &err);
+		free(number);
+	}
+	assert_string_equal(inv->doc->style, "studio");
+	assert_string_equal(inv->doc->customer_reference, "PO 2026");
+	invoice_free(inv);
+	inv = NULL;
+	periodic_copies_free(c, nc);
+	/* No treatment of its own: the customer's (EU services, no VAT). */
+	ok(relation_add(&rel, d.l, eu, ARRAY_SIZE(eu), &err), &err);
+	in = (struct periodic_input)PERIODIC_INPUT_INIT;
+	in.relation_number = rel;
+	in.unit = PERIODIC_MONTH;
+	in.start = D(2026, 5, 1);
+	ok(periodic_new(id2, d.l, &in, D(2026, 4, 20), &err), &err);
+	ok(periodic_add_line(NULL, d.l, id2, &l2, &err), &err);
+	ok(periodic_activate(d.l, id2, D(2026, 4, 20), &err), &err);
+	ok(periodic_load(&p, d.l, id2, &err), &err);
+	assert_null(p->treatment);
+	assert_string_equal(p->vat_treatment, "eu_services");
+	periodic_free(p);
+	ok(periodic_preview(&runs, &n, d.l, id2, D(2026, 5, 1), 1, &err), &err);
+	assert_int_equal(runs[0].total_vat_cents, 0);
+	assert_int_equal(runs[0].total_incl_cents, 16350);
+	assert_int_equal(make(&d, D(2026, 5, 1)), 1);
+	ok(periodic_copies(&c, &nc, d.l, "all", id2, &err), &err);
+	ok(invoice_load(&inv, d.l, c[0].invoice_id, D(2026, 5, 1), &err), &err);
+	assert_string_equal(inv->doc->vat_treatment, "eu_services");
+	assert_int_equal(inv->doc->total_incl_cents, runs[0].total_incl_cents);
+	assert_int_equal(inv->doc->total_vat_cents, 0);
+	invoice_free(inv);
+	periodic_copies_free(c, nc);
+	periodic_runs_free(runs, n);
+	/* Clearing a text and the treatment on edit. */
+	in = (struct periodic_input)PERIODIC_INPUT_INIT;
+	in.treatment = "kor";
+	in.intro = "";
+	ok(periodic_edit(d.l, id2, &in, D(2026, 4, 20), &err), &err);
+	ok(periodic_load(&p, d.l, id2, &err), &err);
+	assert_string_equal(p->vat_treatment, "kor");
+	assert_null(p->intro);
+	periodic_free(p);
+	in = (struct periodic_input)PERIODIC_INPUT_INIT;
+	in.treatment = "";
+	ok(periodic_edit(d.l, id2, &in, D(2026, 4, 20), &err), &err);
+	ok(periodic_load(&p, d.l, id2, &err), &err);
+	assert_string_equal(p->vat_treatment, "eu_services");
+	periodic_free(p);
+	device_close(&d);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -639,6 +823,7 @@ int main(void)
 	    cmocka_unit_test(test_two_replicas_offline),
 	    cmocka_unit_test(test_finalized_wins),
 	    cmocka_unit_test(test_preview_matches_run),
+	    cmocka_unit_test(test_terms_reach_invoice),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
