@@ -88,31 +88,6 @@ static int stamp_wins(int *wins, struct applier *a, const char *entity,
 	return 0;
 }
 
-static int record_stamp(struct applier *a, const char *entity,
-			const char *field)
-{
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if ((rc = db_cached(&st, a->l,
-			     "INSERT INTO stamps(entity, field, lamport, replica,"
-			     " idx) VALUES (?, ?, ?, ?, ?) ON CONFLICT(entity,"
-			     " field) DO UPDATE SET lamport = excluded.lamport,"
-			     " replica = excluded.replica, idx = excluded.idx",
-			     a->err)) < 0)
-		return rc;
-	db_bind_text(st, 1, entity);
-	db_bind_text(st, 2, field);
-	sqlite3_bind_int64(st, 3, a->st.lamport);
-	db_bind_text(st, 4, a->st.replica);
-	sqlite3_bind_int64(st, 5, a->st.idx);
-	rc = sqlite3_step(st) == SQLITE_DONE
-		     ? 0
-		     : db_fail(a->l, a->err, "cannot record stamp");
-	db_done(st);
-	return rc;
-}
-
 int apply_ensure_row(struct applier *a, const char *table, const char *id)
 {
 	char sql[128];
@@ -151,17 +126,41 @@ int apply_exec_id(struct applier *a, const char *sql, const char *id)
 	return rc;
 }
 
-/* Writes each known field of `fields` whose stamp wins. */
-int apply_fields(struct applier *a, const char *table, const char *id,
-			const struct field *spec, const json_t *fields)
+/* Binds one JSON value of field f at position i. */
+static void bind_value(sqlite3_stmt *st, int i, const struct field *f,
+		       const json_t *v)
 {
+	if (json_is_null(v))
+		sqlite3_bind_null(st, i);
+	else if (f->type == F_TEXT)
+		db_bind_text(st, i, json_string_value(v));
+	else
+		sqlite3_bind_int64(st, i, json_integer_value(v));
+}
+
+#define MAX_FIELDS 64
+
+/*
+ * Writes each known field of `fields` whose stamp wins: one UPDATE for all
+ * winning fields and one INSERT for their stamps (the statements are cached
+ * by their text, and an operation's shape repeats), so applying stays cheap
+ * for operations with many fields.
+ */
+int apply_fields(struct applier *a, const char *table, const char *id,
+		 const struct field *spec, const json_t *fields)
+{
+	const struct field *win[MAX_FIELDS];
+	const json_t *val[MAX_FIELDS];
+	struct buf upd = BUF_INIT, stp = BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	size_t n = 0;
+	int rc = 0;
+
 	if (fields && !json_is_object(fields))
 		return apply_bad_op(a, "'fields' is not an object");
 	for (const struct field *f = spec; f->key; f++) {
 		const json_t *v = json_object_get(fields, f->key);
-		char sql[160];
-		sqlite3_stmt *st = NULL;
-		int wins, rc;
+		int wins = 1;
 
 		if (!v)
 			continue;
@@ -169,31 +168,57 @@ int apply_fields(struct applier *a, const char *table, const char *id,
 		    (f->type == F_TEXT ? !json_is_string(v)
 				       : !json_is_integer(v)))
 			return apply_bad_op(a, "field has the wrong type");
-		wins = 1;
 		if (strcmp(a->fresh, id) &&
 		    (rc = stamp_wins(&wins, a, id, f->key)) < 0)
 			return rc;
 		if (!wins)
 			continue;
-		snprintf(sql, sizeof(sql), "UPDATE %s SET %s = ? WHERE id = ?",
-			 table, f->key);
-		if ((rc = db_cached(&st, a->l, sql, a->err)) < 0)
-			return rc;
-		if (json_is_null(v))
-			sqlite3_bind_null(st, 1);
-		else if (f->type == F_TEXT)
-			db_bind_text(st, 1, json_string_value(v));
-		else
-			sqlite3_bind_int64(st, 1, json_integer_value(v));
-		db_bind_text(st, 2, id);
-		rc = sqlite3_step(st) == SQLITE_DONE
-			     ? 0
-			     : db_fail(a->l, a->err, "cannot update field");
-		db_done(st);
-		if (rc < 0 || (rc = record_stamp(a, id, f->key)) < 0)
-			return rc;
+		if (n == MAX_FIELDS)
+			BUG("more than %d fields in one operation", MAX_FIELDS);
+		win[n] = f;
+		val[n++] = v;
 	}
-	return 0;
+	if (!n)
+		return 0;
+	/* Field names come from the spec tables, never from the journal. */
+	buf_addf(&upd, "UPDATE %s SET ", table);
+	buf_adds(&stp, "INSERT INTO stamps(entity, field, lamport, replica,"
+		       " idx) VALUES ");
+	for (size_t i = 0; i < n; i++) {
+		buf_addf(&upd, "%s%s = ?%zu", i ? ", " : "", win[i]->key, i + 2);
+		buf_addf(&stp, "%s(?1, '%s', ?2, ?3, ?4)", i ? ", " : "",
+			 win[i]->key);
+	}
+	buf_adds(&upd, " WHERE id = ?1");
+	if (buf_adds(&stp, " ON CONFLICT(entity, field) DO UPDATE SET"
+			   " lamport = excluded.lamport, replica ="
+			   " excluded.replica, idx = excluded.idx") < 0) {
+		rc = err_nomem(a->err);
+		goto cleanup;
+	}
+	if ((rc = db_cached(&st, a->l, upd.ptr, a->err)) < 0)
+		goto cleanup;
+	db_bind_text(st, 1, id);
+	for (size_t i = 0; i < n; i++)
+		bind_value(st, (int)i + 2, win[i], val[i]);
+	rc = sqlite3_step(st) == SQLITE_DONE
+		     ? 0
+		     : db_fail(a->l, a->err, "cannot update fields");
+	db_done(st);
+	if (rc < 0 || (rc = db_cached(&st, a->l, stp.ptr, a->err)) < 0)
+		goto cleanup;
+	db_bind_text(st, 1, id);
+	sqlite3_bind_int64(st, 2, a->st.lamport);
+	db_bind_text(st, 3, a->st.replica);
+	sqlite3_bind_int64(st, 4, a->st.idx);
+	rc = sqlite3_step(st) == SQLITE_DONE
+		     ? 0
+		     : db_fail(a->l, a->err, "cannot record stamps");
+	db_done(st);
+cleanup:
+	buf_dispose(&upd);
+	buf_dispose(&stp);
+	return rc;
 }
 
 int apply_require_id(const char **out, struct applier *a, const json_t *op,

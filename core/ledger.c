@@ -211,7 +211,8 @@ int db_prepare(sqlite3_stmt **out, struct ledger *l, const char *sql,
 	return 0;
 }
 
-#define STMT_CACHE_SIZE 256
+#define STMT_CACHE_SIZE 1024
+#define STMT_CACHE_PROBE 8
 
 struct stmt_cache {
 	struct {
@@ -243,20 +244,27 @@ static uint32_t sql_hash(const char *s)
 int db_cached(sqlite3_stmt **out, struct ledger *l, const char *sql,
 	      struct facta_err *err)
 {
-	size_t i;
+	size_t home, i;
 	int rc;
 
 	if (!l->cache && !(l->cache = calloc(1, sizeof(*l->cache))))
 		return err_nomem(err);
-	i = sql_hash(sql) % STMT_CACHE_SIZE;
-	if (l->cache->slot[i].sql && !strcmp(l->cache->slot[i].sql, sql)) {
-		*out = l->cache->slot[i].st;
-		return 0;
+	home = sql_hash(sql) % STMT_CACHE_SIZE;
+	/* Linear probing over a few slots; a full run evicts the home slot. */
+	for (size_t k = 0; k < STMT_CACHE_PROBE; k++) {
+		i = (home + k) % STMT_CACHE_SIZE;
+		if (!l->cache->slot[i].sql)
+			goto fill;
+		if (!strcmp(l->cache->slot[i].sql, sql)) {
+			*out = l->cache->slot[i].st;
+			return 0;
+		}
 	}
-	/* A collision evicts the older statement. */
+	i = home;
 	sqlite3_finalize(l->cache->slot[i].st);
 	free(l->cache->slot[i].sql);
 	l->cache->slot[i].st = NULL;
+fill:
 	if (!(l->cache->slot[i].sql = strdup(sql)))
 		return err_nomem(err);
 	if ((rc = db_prepare(&l->cache->slot[i].st, l, sql, err)) < 0) {
