@@ -19,7 +19,7 @@ PY
 "$facta" init "$dir/acct" >/dev/null 2>&1
 run() { # WHAT CMD...
 	local what=$1; shift
-	/usr/bin/time -f "$what: %e s, %M KB peak" "$@" >/dev/null
+	/usr/bin/time -f "$what: %e s wall, %U s user, %S s sys, %M KB peak" "$@" >/dev/null
 }
 run "import $n" "$facta" -A "$dir/acct" relation import "$dir/in.csv"
 run "re-import $n (all duplicates)" "$facta" -A "$dir/acct" relation import "$dir/in.csv"

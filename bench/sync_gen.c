@@ -7,7 +7,9 @@
  * (default 500; 1 = one transaction per domain call, as the CLI writes),
  * with fsync off (generation only), then rebuilds the view from the
  * journal; `sync_gen commit DIR K` times K one-transaction writes (a
- * relation each) with fsync on, as the CLI does, and prints p50/p90 in ms.
+ * relation each) with fsync on, as the CLI does, and prints p50/p90 in ms;
+ * `sync_gen rebuild DIR 1` times a full rebuild. SYNC_GEN_PROFILE=1 adds
+ * the time SQLite spent per statement (stderr).
  */
 #include "core/compat.h"
 
@@ -135,6 +137,54 @@ static int batch_flush(struct batch *b, long invoices, struct facta_err *err)
 	return 0;
 }
 
+/*
+ * SYNC_GEN_PROFILE=1: SQLite's own per-statement timing, summed per SQL
+ * text and printed at exit (the statements a scan hides in).
+ */
+struct prof {
+	char *sql;
+	double ns;
+	long calls;
+};
+static struct prof profs[512];
+static size_t nprofs;
+
+static int prof_cb(unsigned type, void *ctx, void *p, void *x)
+{
+	const char *sql = sqlite3_sql(p);
+	size_t i;
+
+	(void)type;
+	(void)ctx;
+	if (!sql)
+		return 0;
+	for (i = 0; i < nprofs && strcmp(profs[i].sql, sql); i++)
+		;
+	if (i == nprofs) {
+		if (nprofs == ARRAY_SIZE(profs))
+			return 0;
+		profs[nprofs++].sql = strdup(sql);
+	}
+	profs[i].ns += (double)*(sqlite3_int64 *)x;
+	profs[i].calls++;
+	return 0;
+}
+
+static int prof_cmp(const void *a, const void *b)
+{
+	const struct prof *x = a, *y = b;
+
+	return x->ns < y->ns ? 1 : x->ns > y->ns ? -1 : 0;
+}
+
+static void prof_print(void)
+{
+	qsort(profs, nprofs, sizeof(*profs), prof_cmp);
+	for (size_t i = 0; i < nprofs && i < 15; i++)
+		fprintf(stderr, "%9.1f ms %7ld x  %.150s\n", profs[i].ns / 1e6,
+			profs[i].calls, profs[i].sql);
+}
+
 static int die(const struct facta_err *err)
 {
 	fprintf(stderr, "sync_gen: %s\n", err->msg);
@@ -167,9 +217,10 @@ int main(int argc, char **argv)
 	int64_t rel = 0;
 
 	if (argc < 4 || argc > 5 ||
-	    (strcmp(argv[1], "gen") && strcmp(argv[1], "commit")))
-		return fprintf(stderr,
-			       "usage: sync_gen gen DIR N [PER]|commit DIR K\n"),
+	    (strcmp(argv[1], "gen") && strcmp(argv[1], "commit") &&
+	     strcmp(argv[1], "rebuild")))
+		return fprintf(stderr, "usage: sync_gen gen DIR N [PER]|commit"
+				       " DIR K|rebuild DIR 1\n"),
 		       2;
 	n = strtol(argv[3], NULL, 10);
 	if (argc == 5 && (per = strtol(argv[4], NULL, 10)) < 1)
@@ -195,7 +246,23 @@ int main(int argc, char **argv)
 	    ledger_catch_up(l, NULL, &err) < 0 ||
 	    b.real->replicas(b.real->self, chain_len, &b, &err) < 0)
 		return die(&err);
-	if (!strcmp(argv[1], "commit")) {
+	if (getenv("SYNC_GEN_PROFILE")) {
+		sqlite3_trace_v2(l->db, SQLITE_TRACE_PROFILE, prof_cb, NULL);
+		atexit(prof_print);
+	}
+	if (!strcmp(argv[1], "rebuild")) {
+		double t0 = now_ms();
+		size_t applied = 0;
+
+		if (getenv("SYNC_GEN_SQL"))
+			sqlite3_exec(l->db, getenv("SYNC_GEN_SQL"), NULL, NULL,
+				     NULL);
+
+		if (ledger_rebuild(l, &applied, &err) < 0)
+			return die(&err);
+		printf("rebuilt the view from %zu transactions in %.0f ms\n",
+		       applied, now_ms() - t0);
+	} else if (!strcmp(argv[1], "commit")) {
 		double *ms = calloc((size_t)n, sizeof(*ms));
 
 		for (long i = 0; i < n; i++) {

@@ -125,6 +125,20 @@ void cli_cell_right(const char *s, size_t width);
 int cli_write_output(const char *path, const char *data, size_t len,
 		     struct facta_err *err);
 
+/*
+ * A VAT rate in percent ("21", "9%", "0"; the historic 19 and 6 too; core
+ * checks the rate against the document date) in basis points; -1 if not.
+ */
+int cli_parse_vat(int64_t *out, const char *s);
+/* A percentage with up to 2 decimals ("10", "12,5") in basis points. */
+int cli_parse_percent(int64_t *out, const char *s, struct facta_err *err);
+
+/* The draft-editing verbs of `facta invoice` (cmd_draft.c). */
+int cmd_invoice_edit_line(int argc, char **argv);
+int cmd_invoice_remove_line(int argc, char **argv);
+int cmd_invoice_edit(int argc, char **argv);
+int cmd_invoice_delete(int argc, char **argv);
+
 int cmd_init(int argc, char **argv);
 int cmd_company(int argc, char **argv);
 int cmd_relation(int argc, char **argv);
@@ -143,6 +157,7 @@ int cmd_device(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_style(int argc, char **argv);
 int cmd_product(int argc, char **argv);
+int cmd_mail(int argc, char **argv); /* cli/cmd_mail.c */
 
 /*
  * `add-line REF --product N` (cli/product_line.c): a line of draft invoice

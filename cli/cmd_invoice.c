@@ -13,9 +13,12 @@
 #include "core/ledger.h"
 #include "core/money.h"
 #include "plugins/render.h"
+#include "send.h"
 
 static const char help[] =
 	"usage: facta invoice new --to RELATION [--date YYYY-MM-DD]\n"
+	"       facta invoice edit-line|remove-line|edit|delete ... (see\n"
+	"                         'facta invoice edit --help')\n"
 	"       facta invoice add-line REF --desc TEXT --qty Q --price AMOUNT\n"
 	"                              --vat 21|9|0 [--unit UNIT]\n"
 	"       facta invoice finalize REF\n"
@@ -24,6 +27,7 @@ static const char help[] =
 	"       facta invoice pay REF --amount AMOUNT [--date YYYY-MM-DD]\n"
 	"                         [--method M] [--reference R]\n"
 	"       facta invoice pdf REF [-o FILE] [--style NAME] [--lang nl|en]\n"
+	"       facta invoice send NUMBER [--to ADDRESS] [--dry-run -o FILE]\n"
 	"       facta invoice set REF [--vat-treatment T] [--prices incl|excl]\n"
 	"                         [--discount PCT] [--show-vat excl|incl|none]\n"
 	"                         [--intro TEXT] [--closing TEXT] [--notes TEXT]\n"
@@ -77,7 +81,9 @@ static int cmd_new(int argc, char **argv)
 		return cli_usage("invoice new", "give the customer with --to");
 	if (cli_parse_number(&rel, to, "relation") < 0)
 		return 2;
-	if (parse_date_opt(&d, date, &err) < 0)
+	/* Without --date the draft takes the day it is finalized. */
+	d = INVOICE_UNDATED;
+	if (date && date_parse(&d, date, &err) < 0)
 		return cli_fail(&err);
 	if (account_open(&a, &err) < 0)
 		return cli_fail(&err);
@@ -87,37 +93,6 @@ static int cmd_new(int argc, char **argv)
 		return cli_fail(&err);
 	printf("%s\n", id);
 	return 0;
-}
-
-/* A VAT rate in percent: 21, 9, 0 (and the historic 19 and 6). */
-static int parse_vat(int64_t *out, const char *s)
-{
-	static const char *const rates[] = { "21", "9", "0", "19", "6" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(rates); i++) {
-		size_t n = strlen(rates[i]);
-
-		if (!strncmp(s, rates[i], n) && (!s[n] || !strcmp(s + n, "%"))) {
-			*out = (int64_t)(s[0] - '0') * (n == 2 ? 1000 : 100) +
-			       (n == 2 ? (s[1] - '0') * 100 : 0);
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* A percentage with up to 2 decimals ("10", "12,5") in basis points. */
-static int parse_percent(int64_t *out, const char *s, struct facta_err *err)
-{
-	size_t n = strlen(s);
-
-	if (n && s[n - 1] == '%')
-		n--;
-	if (!n || strchr("0123456789", s[0]) == NULL)
-		return err_set(err, FACTA_EINVALID,
-			       "invalid percentage '%s': give e.g. 10 or 12,5",
-			       s);
-	return money_parse(out, s, n, err);
 }
 
 static int cmd_add_line(int argc, char **argv)
@@ -151,9 +126,9 @@ static int cmd_add_line(int argc, char **argv)
 				 "give --desc, --qty, --price and --vat");
 	if (qty_parse(&in.qty_milli, qty, strlen(qty), &err) < 0 ||
 	    money_parse(&in.unit_price_cents, price, strlen(price), &err) < 0 ||
-	    (discount && parse_percent(&in.discount_bp, discount, &err) < 0))
+	    (discount && cli_parse_percent(&in.discount_bp, discount, &err) < 0))
 		return cli_fail(&err);
-	if (parse_vat(&in.vat_rate_bp, vat) < 0) {
+	if (cli_parse_vat(&in.vat_rate_bp, vat) < 0) {
 		fprintf(stderr, "facta: invalid VAT rate '%s': use 21, 9 or 0\n",
 			vat);
 		return 2;
@@ -515,7 +490,7 @@ static int cmd_set(int argc, char **argv)
 		return cli_usage("invoice set", "--prices is incl or excl");
 	if (prices)
 		in.prices_incl = !strcmp(prices, "incl");
-	if (discount && parse_percent(&in.discount_bp, discount, &err) < 0)
+	if (discount && cli_parse_percent(&in.discount_bp, discount, &err) < 0)
 		return cli_fail(&err);
 	if (account_open(&a, &err) < 0)
 		return cli_fail(&err);
@@ -611,7 +586,7 @@ static int cmd_credit(int argc, char **argv)
 				" than 0\n");
 		return 2;
 	}
-	if (vat && parse_vat(&in.vat_rate_bp, vat) < 0) {
+	if (vat && cli_parse_vat(&in.vat_rate_bp, vat) < 0) {
 		fprintf(stderr, "facta: invalid VAT rate '%s': use 21, 9 or 0\n",
 			vat);
 		return 2;
@@ -635,6 +610,40 @@ static int cmd_credit(int argc, char **argv)
 	return 0;
 }
 
+/* What cmd_remind delivers before the reminder is recorded. */
+struct remind_delivery {
+	struct ledger *l;
+	int64_t relation_number;
+	const char *style, *lang, *out; /* out NULL: a name of its own */
+	struct buf name;
+	int written; /* a file (not stdout) was written */
+};
+
+/* invoice_remind's deliver: renders and writes the PDF. */
+static int remind_deliver(void *payload, struct doc *doc,
+			  struct facta_err *err)
+{
+	struct remind_delivery *rd = payload;
+	struct buf pdf = BUF_INIT;
+	int rc;
+
+	rc = cli_render_doc(&pdf, doc, rd->l, rd->relation_number, rd->style,
+			    rd->lang, err);
+	if (rc < 0)
+		goto cleanup;
+	if (!rd->out) {
+		buf_addf(&rd->name, "%s-reminder-%d.pdf", doc->related_number,
+			 doc->reminder_level);
+		rd->out = rd->name.ptr;
+	}
+	rc = write_file(rd->out, pdf.ptr, pdf.len, err);
+	if (rc == 0)
+		rd->written = strcmp(rd->out, "-") != 0;
+cleanup:
+	buf_dispose(&pdf);
+	return rc;
+}
+
 static int cmd_remind(int argc, char **argv)
 {
 	struct facta_err err = { 0 };
@@ -648,7 +657,7 @@ static int cmd_remind(int argc, char **argv)
 				    { NULL, 0, 0, NULL, NULL } };
 	struct invoice *inv = NULL;
 	struct doc *doc = NULL;
-	struct buf pdf = BUF_INIT, name = BUF_INIT;
+	struct remind_delivery rd = { 0 };
 	struct account a;
 	size_t npos;
 	int32_t d, today;
@@ -672,29 +681,30 @@ static int cmd_remind(int argc, char **argv)
 		return cli_fail(&err);
 	/*
 	 * The style as for the invoice (cli_render_doc: its relation, the
-	 * account's styles and logo), so the account stays open.
+	 * account's styles and logo), so the account stays open. The PDF is
+	 * rendered and written before the reminder is recorded.
 	 */
 	rc = invoice_load(&inv, a.ledger, pos[0], today, &err);
-	if (rc == 0)
-		rc = invoice_remind(&doc, a.ledger, pos[0], lv, d, today, &err);
-	if (rc == 0)
-		rc = cli_render_doc(&pdf, doc, a.ledger, inv->relation_number,
-				    style, lang, &err);
-	account_close(&a);
-	if (rc < 0)
-		goto cleanup;
-	if (!out) {
-		buf_addf(&name, "%s-reminder-%d.pdf", doc->related_number,
-			 doc->reminder_level);
-		out = name.ptr;
+	if (rc == 0) {
+		rd.l = a.ledger;
+		rd.relation_number = inv->relation_number;
+		rd.style = style;
+		rd.lang = lang;
+		rd.out = out;
+		rc = invoice_remind(&doc, a.ledger, pos[0], lv, d, today,
+				    remind_deliver, &rd, &err);
 	}
-	if ((rc = write_file(out, pdf.ptr, pdf.len, &err)) < 0)
+	account_close(&a);
+	if (rc < 0) {
+		/* Not recorded: no file may claim it was sent. */
+		if (rd.written)
+			unlink(rd.out);
 		goto cleanup;
-	if (strcmp(out, "-"))
-		printf("%s\n", out);
+	}
+	if (strcmp(rd.out, "-"))
+		printf("%s\n", rd.out);
 cleanup:
-	buf_dispose(&pdf);
-	buf_dispose(&name);
+	buf_dispose(&rd.name);
 	doc_free(doc);
 	invoice_free(inv);
 	return rc < 0 ? cli_fail(&err) : 0;
@@ -711,6 +721,11 @@ int cmd_invoice(int argc, char **argv)
 		{ "list", cmd_list },	      { "pay", cmd_pay },
 		{ "pdf", cmd_pdf },	      { "set", cmd_set },
 		{ "credit", cmd_credit },     { "remind", cmd_remind },
+		{ "edit-line", cmd_invoice_edit_line },
+		{ "remove-line", cmd_invoice_remove_line },
+		{ "edit", cmd_invoice_edit },
+		{ "delete", cmd_invoice_delete },
+		{ "send", cmd_invoice_send },
 	};
 
 	for (size_t i = 0; argc >= 1 && i < ARRAY_SIZE(verbs); i++)
@@ -721,6 +736,7 @@ int cmd_invoice(int argc, char **argv)
 		return 0;
 	}
 	return cli_usage("invoice",
-			 "use new, add-line, set, finalize, show, list, pay,"
-			 " pdf, credit or remind");
+			 "use new, add-line, edit-line, remove-line, edit, set,"
+			 " delete, finalize, show, list, pay, pdf, send, credit or"
+			 " remind");
 }

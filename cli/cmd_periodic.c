@@ -7,6 +7,7 @@
 #include "core/compat.h"
 
 #include "cli.h"
+#include "send.h"
 #include "core/buf.h"
 #include "core/date.h"
 #include "core/invoice.h"
@@ -39,8 +40,8 @@ static const char help[] =
     "weeks, months, quarters or years. The start is tomorrow at the earliest;\n"
     "monthly runs keep the start's day (31 Jan, 29 Feb, 31 Mar, 30 Apr).\n"
     "--auto finalizes (numbers) each invoice when it is made, --draft (the\n"
-    "default) leaves it as a draft. facta cannot send mail yet: --auto does\n"
-    "not send the invoice; send its PDF ('facta invoice pdf') yourself.\n"
+    "default) leaves it as a draft. A run also mails each invoice it numbers\n"
+    "(as 'facta invoice send', over this device's server: 'facta mail set').\n"
     "A new schedule is a concept until 'activate'. The terms (VAT treatment,\n"
     "prices incl./excl., discounts, texts, style) are those of 'facta\n"
     "invoice set' and every invoice a run makes gets them; without\n"
@@ -93,20 +94,6 @@ struct sched_opts {
 	    *reference;
 	int auto_f, draft;
 };
-
-/* A percentage with up to 2 decimals ("10", "12,5") in basis points. */
-static int parse_percent(int64_t *out, const char *s, struct facta_err *err)
-{
-	size_t n = strlen(s);
-
-	if (n && s[n - 1] == '%')
-		n--;
-	if (!n || !strchr("0123456789", s[0]))
-		return err_set(err, FACTA_EINVALID,
-			       "invalid percentage '%s': give e.g. 10 or 12,5",
-			       s);
-	return money_parse(out, s, n, err);
-}
 
 static int fill_input(struct periodic_input *in, const struct sched_opts *o,
 		      const char *cmd, struct facta_err *err)
@@ -177,7 +164,7 @@ static int fill_input(struct periodic_input *in, const struct sched_opts *o,
 	if (o->prices)
 		in->prices_incl = !strcmp(o->prices, "incl");
 	if (o->discount &&
-	    parse_percent(&in->discount_bp, o->discount, err) < 0)
+	    cli_parse_percent(&in->discount_bp, o->discount, err) < 0)
 		return -1;
 	in->treatment = o->treatment;
 	in->show_vat = o->show_vat;
@@ -266,19 +253,6 @@ static int cmd_edit(int argc, char **argv)
 	return 0;
 }
 
-static int parse_vat(int64_t *out, const char *s)
-{
-	if (!strcmp(s, "21") || !strcmp(s, "21%"))
-		*out = 2100;
-	else if (!strcmp(s, "9") || !strcmp(s, "9%"))
-		*out = 900;
-	else if (!strcmp(s, "0") || !strcmp(s, "0%"))
-		*out = 0;
-	else
-		return -1;
-	return 0;
-}
-
 static int cmd_add_line(int argc, char **argv)
 {
 	struct facta_err err = {0};
@@ -305,9 +279,9 @@ static int cmd_add_line(int argc, char **argv)
 				 "give --desc, --qty, --price and --vat");
 	if (qty_parse(&in.qty_milli, qty, strlen(qty), &err) < 0 ||
 	    money_parse(&in.unit_price_cents, price, strlen(price), &err) < 0 ||
-	    (discount && parse_percent(&in.discount_bp, discount, &err) < 0))
+	    (discount && cli_parse_percent(&in.discount_bp, discount, &err) < 0))
 		return cli_fail(&err);
-	if (parse_vat(&in.vat_rate_bp, vat) < 0) {
+	if (cli_parse_vat(&in.vat_rate_bp, vat) < 0) {
 		fprintf(stderr,
 			"facta: invalid VAT rate '%s': use 21, 9 or 0\n", vat);
 		return 2;
@@ -461,8 +435,8 @@ static int print_schedule(struct ledger *l, const struct periodic *p,
 		printf(", %" PRId64 " runs", p->rule.max_runs);
 	printf("\n");
 	printf("mode      %s\n",
-	       p->auto_finalize ? "finalize (number) automatically; not sent:"
-				  " facta cannot send mail yet"
+	       p->auto_finalize ? "finalize (number) and send by e-mail"
+				  " automatically"
 				: "leave as draft");
 	printf("language  %s\n", p->lang ? p->lang : "-");
 	printf("VAT       %s%s, prices %s VAT\n", p->vat_treatment,
@@ -826,6 +800,7 @@ static int finalize_due(int *numbered, struct link *k, struct account *a,
 		fprintf(stderr, "facta: numbered %s (periodic %.8s, %s)\n",
 			number, c[i].periodic_id, d);
 		printf("%s\n", number);
+		cli_send_numbered(a, number, failed); /* cli/cmd_send.c */
 		free(number);
 		(*numbered)++;
 	}

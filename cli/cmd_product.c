@@ -33,19 +33,6 @@ static const char help[] =
     "VAT on a document entered excl. VAT (or the other way) is converted at\n"
     "the product's rate.\n";
 
-static int parse_vat(int64_t *out, const char *s)
-{
-	if (!strcmp(s, "21") || !strcmp(s, "21%"))
-		*out = 2100;
-	else if (!strcmp(s, "9") || !strcmp(s, "9%"))
-		*out = 900;
-	else if (!strcmp(s, "0") || !strcmp(s, "0%"))
-		*out = 0;
-	else
-		return -1;
-	return 0;
-}
-
 /* The options add and edit share, parsed into in. */
 struct popts {
 	const char *price, *prices, *vat, *relation;
@@ -58,7 +45,7 @@ static int fill_input(struct product_input *in, const struct popts *o,
 		return cli_usage(cmd, "--prices is incl or excl");
 	if (o->prices)
 		in->prices_incl = !strcmp(o->prices, "incl");
-	if (o->vat && parse_vat(&in->vat_rate_bp, o->vat) < 0) {
+	if (o->vat && cli_parse_vat(&in->vat_rate_bp, o->vat) < 0) {
 		fprintf(stderr,
 			"facta: invalid VAT rate '%s': use 21, 9 or 0\n",
 			o->vat);

@@ -15,6 +15,7 @@
 #include "core/money.h"
 #include "core/quote.h"
 #include "plugins/render.h"
+#include "send.h"
 
 static const char help[] =
 	"usage: facta quote new --to RELATION [--date D] [--valid-until D]\n"
@@ -30,7 +31,9 @@ static const char help[] =
 	"       facta quote show QUOTE [--json]\n"
 	"       facta quote list [--json]\n"
 	"       facta quote pdf QUOTE [-o FILE] [--style NAME] [--lang nl|en]\n"
-	"       facta quote send|reject QUOTE\n"
+	"       facta quote send QUOTE [--to ADDRESS] [--dry-run -o FILE]\n"
+	"       facta quote send QUOTE --no-mail\n"
+	"       facta quote reject QUOTE\n"
 	"       facta quote accept QUOTE [--invoice]\n"
 	"       facta quote invoice QUOTE [--lines 1,3 | --deposit PCT]\n"
 	"                           [--date D]\n"
@@ -48,32 +51,6 @@ static int parse_date_opt(int32_t *out, const char *s, struct facta_err *err)
 	if (!s)
 		return cli_today(out, err);
 	return date_parse(out, s, err);
-}
-
-static int parse_vat(int64_t *out, const char *s)
-{
-	if (!strcmp(s, "21") || !strcmp(s, "21%"))
-		*out = 2100;
-	else if (!strcmp(s, "9") || !strcmp(s, "9%"))
-		*out = 900;
-	else if (!strcmp(s, "0") || !strcmp(s, "0%"))
-		*out = 0;
-	else
-		return -1;
-	return 0;
-}
-
-static int parse_percent(int64_t *out, const char *s, struct facta_err *err)
-{
-	size_t n = strlen(s);
-
-	if (n && s[n - 1] == '%')
-		n--;
-	if (!n || !strchr("0123456789", s[0]))
-		return err_set(err, FACTA_EINVALID,
-			       "invalid percentage '%s': give e.g. 10 or 12,5",
-			       s);
-	return money_parse(out, s, n, err);
 }
 
 struct new_call {
@@ -165,9 +142,9 @@ static int cmd_add_line(int argc, char **argv)
 				 "give --desc, --qty, --price and --vat");
 	if (qty_parse(&in.qty_milli, qty, strlen(qty), &err) < 0 ||
 	    money_parse(&in.unit_price_cents, price, strlen(price), &err) < 0 ||
-	    (discount && parse_percent(&in.discount_bp, discount, &err) < 0))
+	    (discount && cli_parse_percent(&in.discount_bp, discount, &err) < 0))
 		return cli_fail(&err);
-	if (parse_vat(&in.vat_rate_bp, vat) < 0) {
+	if (cli_parse_vat(&in.vat_rate_bp, vat) < 0) {
 		fprintf(stderr, "facta: invalid VAT rate '%s': use 21, 9 or 0\n",
 			vat);
 		return 2;
@@ -215,7 +192,7 @@ static int cmd_edit(int argc, char **argv)
 		return cli_usage("quote edit", "--prices is incl or excl");
 	if (prices)
 		in.prices_incl = !strcmp(prices, "incl");
-	if ((discount && parse_percent(&in.discount_bp, discount, &err) < 0) ||
+	if ((discount && cli_parse_percent(&in.discount_bp, discount, &err) < 0) ||
 	    (valid && date_parse(&v, valid, &err) < 0))
 		return cli_fail(&err);
 	if (account_open(&a, &err) < 0)
@@ -427,7 +404,6 @@ static int cmd_pdf(int argc, char **argv)
 				    { "style", 0, 1, &style, NULL },
 				    { "lang", 0, 1, &lang, NULL },
 				    { NULL, 0, 0, NULL, NULL } };
-	struct render_opts ro = { 0 };
 	struct quote *q = NULL;
 	struct buf pdf = BUF_INIT, name = BUF_INIT;
 	struct account a;
@@ -446,13 +422,12 @@ static int cmd_pdf(int argc, char **argv)
 	if (cli_today(&today, &err) < 0 || account_open(&a, &err) < 0)
 		return cli_fail(&err);
 	rc = quote_load(&q, a.ledger, pos[0], today, &err);
+	/* The account stays open: its styles, defaults and logo are used. */
+	if (rc == 0)
+		rc = cli_render_doc(&pdf, q->doc, a.ledger, q->relation_number,
+				    style, lang, &err);
 	account_close(&a);
 	if (rc < 0)
-		return cli_fail(&err);
-	ro.styles_dir = cli_styles_dir();
-	ro.style = style;
-	ro.lang = lang;
-	if ((rc = render_pdf(&pdf, q->doc, &ro, &err)) < 0)
 		goto cleanup;
 	if (!out) {
 		buf_addf(&name, "%s.pdf", q->number);
@@ -509,7 +484,7 @@ static int make_invoice(struct account *a, const char *ref, const char *lines,
 	if (lines && parse_positions(positions, ARRAY_SIZE(positions), &n,
 				     lines) < 0)
 		return err_set(err, FACTA_EINVALID, "invalid --lines");
-	if ((deposit && (rc = parse_percent(&dep, deposit, err)) < 0) ||
+	if ((deposit && (rc = cli_parse_percent(&dep, deposit, err)) < 0) ||
 	    (rc = parse_date_opt(&d, date, err)) < 0 ||
 	    (rc = cli_today(&today, err)) < 0)
 		return rc;
@@ -575,7 +550,7 @@ static int cmd_status(int argc, char **argv, const char *verb)
 
 static int cmd_send(int argc, char **argv)
 {
-	return cmd_status(argc, argv, "send");
+	return cmd_quote_send(argc, argv); /* cli/cmd_send.c */
 }
 
 static int cmd_accept(int argc, char **argv)

@@ -38,7 +38,9 @@ static const char help[] =
 	"'pages') to a PDF and, with --png, to PNG pages (pdftoppm). 'add'\n"
 	"stores a checked style in the account, so it syncs; account styles\n"
 	"win over built-in ones of the same name. Assets are PNG/JPEG images\n"
-	"(a logo) styles place with page.image(\"logo.png\").\n"
+	"(a logo) styles place with page.image(\"logo.png\"), and TrueType\n"
+	"fonts (NAME.ttf) a style uses with page.font{family=\"NAME\"}; the\n"
+	"font is embedded in the PDF.\n"
 	"Samples: one long pages quote reverse incl kor draft.\n";
 
 /* The account, when the command runs inside one (NULL otherwise). */
@@ -623,11 +625,15 @@ static int cmd_add_asset(int argc, char **argv)
 			     "style add-asset", help)))
 		return rc > 0 ? 0 : 2;
 	if (npos != 1)
-		return cli_usage("style add-asset", "give the image file");
+		return cli_usage("style add-asset",
+				 "give the image or font file");
 	name = as ? as : strrchr(pos[0], '/') ? strrchr(pos[0], '/') + 1
 					       : pos[0];
 	if (style_check_asset_name(name, &err) < 0 ||
-	    read_all(&data, pos[0], STYLE_ASSET_MAX, &err) < 0) {
+	    read_all(&data, pos[0],
+		     STYLE_FONT_MAX > STYLE_ASSET_MAX ? STYLE_FONT_MAX
+						      : STYLE_ASSET_MAX,
+		     &err) < 0) {
 		buf_dispose(&data);
 		return cli_fail(&err);
 	}

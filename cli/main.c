@@ -19,7 +19,7 @@ static const char usage[] =
 	"  kvk search|config         look companies up at the KvK\n"
 	"  vat check|config          check a btw-id with VIES\n"
 	"Invoices:\n"
-	"  invoice new|add-line|set|finalize|show|list|pay|pdf|credit|remind\n"
+	"  invoice new|add-line|set|finalize|show|list|pay|pdf|send|credit|remind\n"
 	"  product add|edit|show|list|remove|link|unlink\n"
 	"  quote new|add-line|edit|show|list|pdf|send|accept|reject|invoice\n"
 	"  report vat|revenue         VAT return boxes, revenue per relation\n"
@@ -30,6 +30,7 @@ static const char usage[] =
 	"  remote add|list|remove    remotes (path, file://, git://, http(s)://, ssh)\n"
 	"  sync [REMOTE] [--json]    exchange journals with the remotes\n"
 	"  device show|set           this device (offline invoice series)\n"
+	"  mail set|show|list        this device's mail server, mails sent\n"
 	"Maintenance:\n"
 	"  rebuild                   rebuild the view from the journal\n"
 	"  doctor                    check series, journals, view, locks\n"
@@ -56,6 +57,7 @@ static const struct command commands[] = {
 	{ "kvk", cmd_kvk },	      { "vat", cmd_vat },
 	{ "debug", cmd_debug },	      { "device", cmd_device },
 	{ "doctor", cmd_doctor },     { "style", cmd_style },
+	{ "mail", cmd_mail },
 };
 
 int main(int argc, char **argv)

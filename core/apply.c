@@ -30,6 +30,7 @@ static const struct field invoice_fields[] = {
 	{ "credit_of", F_TEXT },   { "quote_id", F_TEXT },
 	{ "intro", F_TEXT },	   { "closing", F_TEXT },
 	{ "reference", F_TEXT },   { "style", F_TEXT },
+	{ "date_fixed", F_INT },   { "deleted", F_INT },
 	{ NULL, F_TEXT }
 };
 
@@ -643,6 +644,7 @@ static const struct op_handler handlers[] = {
 	{ "periodic.make", periodic_op_make },
 	{ "periodic.void", periodic_op_void },
 	{ "periodic.claim", periodic_op_claim },
+	{ "document.sent", sent_op_record },
 };
 
 static int apply_op(struct applier *a, const json_t *op)

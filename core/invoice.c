@@ -8,6 +8,7 @@
 #include "date.h"
 #include "document.h"
 #include "invoice.h"
+#include "invoice_int.h"
 #include "ledger_int.h"
 #include "money.h"
 #include "numbering.h"
@@ -35,7 +36,11 @@ static int is_hex(const char *s)
 	return 1;
 }
 
-/* Finds the invoice id for a number, an id or a unique id prefix. */
+/*
+ * Finds the invoice id for a number, an id or a unique id prefix. Ids are
+ * lowercase hex, so a prefix is the key range [prefix, prefix "g"): the
+ * primary key finds it without reading every invoice.
+ */
 static int resolve(char id[33], struct ledger *l, const char *ref,
 		   struct facta_err *err)
 {
@@ -46,7 +51,9 @@ static int resolve(char id[33], struct ledger *l, const char *ref,
 	if ((rc = db_prepare(&st, l,
 			     "SELECT id FROM invoices WHERE created = 1 AND"
 			     " number = ?1 UNION SELECT id FROM invoices WHERE"
-			     " created = 1 AND ?2 AND"
+			     " created = 1 AND (deleted = 0 OR frozen IS NOT"
+			     " NULL) AND ?2 AND id >= lower(?1) AND"
+			     " id < lower(?1) || 'g' AND"
 			     " substr(id, 1, ?3) = lower(?1) LIMIT 2",
 			     err)) < 0)
 		return rc;
@@ -122,13 +129,15 @@ int invoice_new(char out_id[33], struct ledger *l, int64_t relation_number,
 	struct company *c = NULL;
 	struct txn t = { 0 };
 	char id[33], summary[200], ds[11];
-	int rc;
+	int fixed = date != INVOICE_UNDATED, rc;
 
 	if ((rc = ledger_check_writable(l, err)) < 0)
 		return rc;
 	if ((rc = relation_get(&r, l, relation_number, err)) < 0 ||
 	    (rc = company_get(&c, l, err)) < 0 ||
 	    (rc = ledger_new_id(id, err)) < 0)
+		goto cleanup;
+	if (!fixed && (rc = date_today(&date, err)) < 0)
 		goto cleanup;
 	date_format(ds, date);
 	snprintf(summary, sizeof(summary), "invoice %.8s: new draft for %s",
@@ -138,12 +147,12 @@ int invoice_new(char out_id[33], struct ledger *l, int64_t relation_number,
 		goto cleanup;
 	}
 	if ((rc = txn_add(&t,
-			  json_pack("{s:s, s:s, s:{s:s, s:I, s:s, s:s}}", "op",
-				    "invoice.create", "id", id, "fields",
+			  json_pack("{s:s, s:s, s:{s:s, s:I, s:i, s:s, s:s}}",
+				    "op", "invoice.create", "id", id, "fields",
 				    "relation_id", r->id, "date",
-				    (json_int_t)date, "lang",
-				    r->lang ? r->lang : c->lang, "treatment",
-				    relation_treatment(r)),
+				    (json_int_t)date, "date_fixed", fixed,
+				    "lang", r->lang ? r->lang : c->lang,
+				    "treatment", relation_treatment(r)),
 			  err)) < 0 ||
 	    (rc = txn_commit(l, &t, err)) < 0)
 		goto cleanup;
@@ -948,6 +957,34 @@ static json_t *finalize_op(const char *id, const struct buf *number,
 			 "frozen", frozen, "hash", hash);
 }
 
+/*
+ * A draft whose date was never given is dated the day it is finalized (an
+ * invoice is dated when it is issued); *redated says the date moved.
+ */
+static int date_on_finalize(int *redated, struct ledger *l, const char *id,
+			    struct row *row, struct facta_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int32_t today;
+	int fixed = 1, rc;
+
+	*redated = 0;
+	if ((rc = db_prepare(&st, l,
+			     "SELECT coalesce(date_fixed, 0) FROM invoices"
+			     " WHERE id = ?",
+			     err)) < 0)
+		return rc;
+	db_bind_text(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		fixed = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (fixed || (rc = date_today(&today, err)) < 0 || today == row->date)
+		return rc;
+	row->date = today;
+	*redated = 1;
+	return 0;
+}
+
 int invoice_finalize(char **out_number, struct ledger *l, const char *ref,
 		     const struct numbering *num, struct facta_err *err)
 {
@@ -960,7 +997,7 @@ int invoice_finalize(char **out_number, struct ledger *l, const char *ref,
 	char id[33], hash[65], summary[120];
 	uint64_t seq;
 	int32_t due;
-	int rc;
+	int redated = 0, rc;
 
 	memset(&row, 0, sizeof(row));
 	*out_number = NULL;
@@ -970,6 +1007,7 @@ int invoice_finalize(char **out_number, struct ledger *l, const char *ref,
 	    (rc = require_draft(l, id, ref, err)) < 0 ||
 	    (rc = periodic_check_finalize(l, id, ref, err)) < 0 ||
 	    (rc = load_row(&row, l, id, err)) < 0 ||
+	    (rc = date_on_finalize(&redated, l, id, &row, err)) < 0 ||
 	    (rc = company_get(&c, l, err)) < 0 ||
 	    (rc = draft_doc(&d, l, id, &row, err)) < 0 ||
 	    (rc = check_legal(d, ref, err)) < 0)
@@ -986,7 +1024,13 @@ int invoice_finalize(char **out_number, struct ledger *l, const char *ref,
 		rc = err_nomem(err);
 		goto cleanup;
 	}
-	if ((rc = txn_add(&t,
+	if ((redated &&
+	     (rc = txn_add(&t,
+			   json_pack("{s:s, s:s, s:{s:I, s:i}}", "op",
+				     "invoice.set", "id", id, "fields", "date",
+				     (json_int_t)row.date, "date_fixed", 1),
+			   err)) < 0) ||
+	    (rc = txn_add(&t,
 			  finalize_op(id, &number, &series, seq, due, d, frozen,
 				      hash),
 			  err)) < 0 ||
@@ -1269,9 +1313,9 @@ int invoice_list(struct invoice ***out, size_t *n, struct ledger *l,
 	if ((rc = db_prepare(&st, l,
 			     /* A void periodic copy is no invoice (periodic.h). */
 			     "SELECT id FROM invoices WHERE created = 1 AND"
-			     " (frozen IS NOT NULL OR id NOT IN (SELECT"
-			     " invoice_id FROM periodic_copies WHERE void = 1))"
-			     " ORDER BY"
+			     " (frozen IS NOT NULL OR (deleted = 0 AND id NOT"
+			     " IN (SELECT invoice_id FROM periodic_copies"
+			     " WHERE void = 1))) ORDER BY"
 			     " number IS NOT NULL, series, series_seq,"
 			     " created_lamport, id",
 			     err)) < 0)
@@ -1470,6 +1514,8 @@ int invoice_new_txn(char out_id[33], struct txn *t, struct ledger *l,
 	    json_object_set_new(fields, "relation_id", json_string(r->id)) <
 		    0 ||
 	    json_object_set_new(fields, "date", json_integer(date)) < 0 ||
+	    /* A scheduled invoice keeps its period's date. */
+	    json_object_set_new(fields, "date_fixed", json_integer(1)) < 0 ||
 	    json_object_set_new(fields, "lang",
 				json_string(r->lang ? r->lang : c->lang)) < 0) {
 		rc = err_nomem(err);
@@ -1917,7 +1963,9 @@ static int count_reminders(int64_t *out, struct ledger *l, const char *id,
 
 int invoice_remind(struct doc **out, struct ledger *l, const char *ref,
 		   int level, int32_t date, int32_t today,
-		   struct facta_err *err)
+		   int (*deliver)(void *payload, struct doc *d,
+				  struct facta_err *err),
+		   void *payload, struct facta_err *err)
 {
 	struct invoice *inv = NULL;
 	struct txn t = { 0 };
@@ -1953,6 +2001,9 @@ int invoice_remind(struct doc **out, struct ledger *l, const char *ref,
 		rc = err_nomem(err);
 		goto cleanup;
 	}
+	/* Rendered (and written) first: a failure there records nothing. */
+	if (deliver && (rc = deliver(payload, d, err)) < 0)
+		goto cleanup;
 	snprintf(summary, sizeof(summary), "invoice %s: reminder %d",
 		 inv->number, d->reminder_level);
 	if (txn_begin(&t, l, summary) < 0) {
@@ -2007,4 +2058,21 @@ int op_invoice_remind(struct applier *a, const json_t *op)
 int invoice_doc_totals(struct doc *d, struct facta_err *err)
 {
 	return compute_totals(d, err);
+}
+
+int invoice_resolve_id(char id[33], struct ledger *l, const char *ref,
+		       struct facta_err *err)
+{
+	return resolve(id, l, ref, err);
+}
+
+int invoice_check_draft(struct ledger *l, const char *id, const char *ref,
+			struct facta_err *err)
+{
+	return require_draft(l, id, ref, err);
+}
+
+int invoice_check_line(const struct line_input *in, struct facta_err *err)
+{
+	return check_line(in, err);
 }

@@ -56,6 +56,12 @@ struct numbering {
 };
 
 /* Creates a draft for relation `relation_number` dated date (days). */
+/*
+ * The date of a draft made without one: it shows today and takes the day
+ * it is finalized.
+ */
+#define INVOICE_UNDATED INT32_MIN
+
 int invoice_new(char out_id[33], struct ledger *l, int64_t relation_number,
 		int32_t date, struct facta_err *err);
 
@@ -166,10 +172,15 @@ int invoice_credit(char **out_number, struct ledger *l, const char *ref,
  * overdue; FACTA_ECONFLICT otherwise) and returns the reminder document
  * (kind "reminder", reminder_level 1 for the first, 2 after that, unless
  * level > 0 forces it), referring to the invoice. Free with doc_free.
+ * deliver (may be NULL) gets the document before anything is recorded
+ * (to render and write it); when it fails, nothing is recorded and its
+ * error is returned, so the account stays exactly as it was.
  */
 int invoice_remind(struct doc **out, struct ledger *l, const char *ref,
 		   int level, int32_t date, int32_t today,
-		   struct facta_err *err);
+		   int (*deliver)(void *payload, struct doc *d,
+				  struct facta_err *err),
+		   void *payload, struct facta_err *err);
 
 /*
  * Computes a document's line amounts, VAT rows and totals from its lines,
@@ -181,5 +192,33 @@ int invoice_doc_totals(struct doc *d, struct facta_err *err);
 /* JSON of one invoice (integer cents) and of a list (summaries). */
 int invoice_json(struct buf *out, const struct invoice *inv);
 int invoice_list_json(struct buf *out, struct invoice *const *list, size_t n);
+
+
+/*
+ * Editing a draft. POS is a line's position as shown (1..). A field of
+ * struct line_edit that is NULL (or has_ flag 0) stays as it is. All
+ * refuse a finalized invoice (FACTA_ECONFLICT).
+ */
+struct line_edit {
+	const char *description;
+	const char *unit;
+	int has_qty, has_price, has_vat, has_discount;
+	int64_t qty_milli, unit_price_cents, vat_rate_bp, discount_bp;
+};
+int invoice_edit_line(struct ledger *l, const char *ref, size_t pos,
+		      const struct line_edit *in, struct facta_err *err);
+int invoice_remove_line(struct ledger *l, const char *ref, size_t pos,
+			struct facta_err *err);
+
+/*
+ * Changes a draft's date (date >= 0; the date then stays fixed) and/or its
+ * customer (relation_number > 0). A draft whose date was never given takes
+ * the day it is finalized.
+ */
+int invoice_edit_draft(struct ledger *l, const char *ref, int32_t date,
+		       int64_t relation_number, struct facta_err *err);
+
+/* Deletes a draft (a tombstone: it never comes back). */
+int invoice_delete(struct ledger *l, const char *ref, struct facta_err *err);
 
 #endif

@@ -128,6 +128,9 @@ int op_product_create(struct applier *a, const json_t *op);
 int op_product_set(struct applier *a, const json_t *op);
 int op_product_remove(struct applier *a, const json_t *op);
 
+/* Operation handler of core/sent.c (documents sent by e-mail). */
+int sent_op_record(struct applier *a, const json_t *op);
+
 /* SQLite helpers: error text "database: <what>: <sqlite message>". */
 int db_fail(struct ledger *l, struct facta_err *err, const char *what);
 int db_exec(struct ledger *l, const char *sql, struct facta_err *err);

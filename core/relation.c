@@ -684,6 +684,18 @@ int relation_txn_contact(struct txn *t, const char *relation_id,
 		       err);
 }
 
+int relation_txn_note(struct txn *t, const char *relation_id,
+		      const char *note_id, int32_t date, const json_t *text,
+		      struct facta_err *err)
+{
+	return txn_add(t,
+		       json_pack("{s:s, s:s, s:s, s:i, s:O}", "op",
+				 "relation.note_add", "id", note_id,
+				 "relation_id", relation_id, "date", (int)date,
+				 "text", text),
+		       err);
+}
+
 int relation_add(int64_t *out_number, struct ledger *l,
 		 const struct field_input *in, size_t n, struct facta_err *err)
 {
@@ -1359,11 +1371,11 @@ static int load_children(struct relation *r, struct ledger *l,
 	size_t cap;
 	int rc;
 
-	if ((rc = db_prepare(&st, l,
-			     "SELECT id, name, role, email, phone FROM"
-			     " relation_contacts WHERE relation_id = ? AND"
-			     " removed = 0 ORDER BY name, id",
-			     err)) < 0)
+	if ((rc = db_cached(&st, l,
+			    "SELECT id, name, role, email, phone FROM"
+			    " relation_contacts WHERE relation_id = ? AND"
+			    " removed = 0 ORDER BY name, id",
+			    err)) < 0)
 		return rc;
 	db_bind_text(st, 1, r->id);
 	for (cap = 0; sqlite3_step(st) == SQLITE_ROW; r->ncontacts++) {
@@ -1385,12 +1397,12 @@ static int load_children(struct relation *r, struct ledger *l,
 		c->for_invoices = invoice_contact &&
 				  !strcmp(invoice_contact, c->id);
 	}
-	sqlite3_finalize(st);
-	if ((rc = db_prepare(&st, l,
-			     "SELECT id, date, text, replica FROM relation_notes"
-			     " WHERE relation_id = ? ORDER BY date, lamport,"
-			     " replica, id",
-			     err)) < 0)
+	db_done(st);
+	if ((rc = db_cached(&st, l,
+			    "SELECT id, date, text, replica FROM relation_notes"
+			    " WHERE relation_id = ? ORDER BY date, lamport,"
+			    " replica, id",
+			    err)) < 0)
 		return rc;
 	db_bind_text(st, 1, r->id);
 	for (cap = 0; sqlite3_step(st) == SQLITE_ROW; r->nnotes++) {
@@ -1410,13 +1422,13 @@ static int load_children(struct relation *r, struct ledger *l,
 		nt->text = db_column_dup(st, 2);
 		nt->author = db_column_dup(st, 3);
 	}
-	sqlite3_finalize(st);
-	if ((rc = db_prepare(&st, l,
-			     "SELECT id, date, vat_id, result, request_id, name,"
-			     " address, checked_at FROM relation_vat_checks"
-			     " WHERE relation_id = ? ORDER BY date, checked_at,"
-			     " id",
-			     err)) < 0)
+	db_done(st);
+	if ((rc = db_cached(&st, l,
+			    "SELECT id, date, vat_id, result, request_id, name,"
+			    " address, checked_at FROM relation_vat_checks"
+			    " WHERE relation_id = ? ORDER BY date, checked_at,"
+			    " id",
+			    err)) < 0)
 		return rc;
 	db_bind_text(st, 1, r->id);
 	for (cap = 0; sqlite3_step(st) == SQLITE_ROW; r->nchecks++) {
@@ -1439,10 +1451,10 @@ static int load_children(struct relation *r, struct ledger *l,
 		v->address = db_column_dup(st, 6);
 		v->checked_at = db_column_dup(st, 7);
 	}
-	sqlite3_finalize(st);
+	db_done(st);
 	return 0;
 nomem:
-	sqlite3_finalize(st);
+	db_done(st);
 	return err_nomem(err);
 }
 

@@ -43,6 +43,11 @@ int relation_txn_contact(struct txn *t, const char *relation_id,
 			 const char *contact_id, json_t *fields,
 			 int for_invoices, struct facta_err *err);
 
+/* Appends a relation.note_add op (text borrowed, a JSON string) to t. */
+int relation_txn_note(struct txn *t, const char *relation_id,
+		      const char *note_id, int32_t date, const json_t *text,
+		      struct facta_err *err);
+
 /* The next free relation number (max + 1). */
 int relation_next_number(int64_t *out, struct ledger *l,
 			 struct facta_err *err);

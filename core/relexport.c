@@ -7,37 +7,87 @@
 #include <xlsxwriter.h>
 
 #include "buf.h"
+#include "date.h"
 #include "csvfile.h"
 #include "error.h"
 #include "relation.h"
 #include "relexport.h"
 
-#define EXPORT_CONTACTS 3
+/* Contact and note groups at least (the template shows them). */
+#define MIN_CONTACTS 3
+#define MIN_NOTES 1
 
 static const char *const contact_cols[] = { "name", "role", "email", "phone",
 					    "invoices" };
+static const char *const note_cols[] = { "date", "text" };
 
-static const char *columns[1 + 64 + EXPORT_CONTACTS * 5];
-static char contact_names[EXPORT_CONTACTS * 5][24];
-
-size_t relexport_columns(const char *const **out)
+void relexport_columns_free(struct relexport_columns *c)
 {
-	size_t n, k = 0;
-	const struct relation_field_info *fi = relation_field_infos(&n);
+	for (size_t i = 0; i < c->n; i++)
+		free(c->owned[i]);
+	free(c->owned);
+	free(c->names);
+	memset(c, 0, sizeof(*c));
+}
 
-	columns[k++] = "relation_number";
-	for (size_t i = 0; i < n && k < 65; i++)
-		columns[k++] = fi[i].key;
-	for (int c = 0; c < EXPORT_CONTACTS; c++)
+static int add_col(struct relexport_columns *c, const char *name, int own)
+{
+	char *dup = own ? strdup(name) : NULL;
+
+	if (own && !dup)
+		return FACTA_ENOMEM;
+	c->names[c->n] = own ? dup : name;
+	c->owned[c->n++] = dup;
+	return 0;
+}
+
+int relexport_columns(struct relexport_columns *out,
+		      struct relation *const *list, size_t n,
+		      struct facta_err *err)
+{
+	size_t nf, cap, ncontacts = MIN_CONTACTS, nnotes = MIN_NOTES;
+	const struct relation_field_info *fi = relation_field_infos(&nf);
+	char name[32];
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < n; i++) {
+		if (list[i]->ncontacts > ncontacts)
+			ncontacts = list[i]->ncontacts;
+		if (list[i]->nnotes > nnotes)
+			nnotes = list[i]->nnotes;
+	}
+	if (ncontacts > RELEXPORT_MAX_GROUPS || nnotes > RELEXPORT_MAX_GROUPS)
+		return err_set(err, FACTA_EINVALID,
+			       "a relation has more than %d contacts or notes:"
+			       " too many to export",
+			       RELEXPORT_MAX_GROUPS);
+	cap = 1 + nf + ncontacts * ARRAY_SIZE(contact_cols) +
+	      nnotes * ARRAY_SIZE(note_cols);
+	out->names = calloc(cap, sizeof(*out->names));
+	out->owned = calloc(cap, sizeof(*out->owned));
+	if (!out->names || !out->owned)
+		goto nomem;
+	add_col(out, "relation_number", 0);
+	for (size_t i = 0; i < nf; i++)
+		add_col(out, fi[i].key, 0);
+	for (size_t k = 0; k < ncontacts; k++)
 		for (size_t f = 0; f < ARRAY_SIZE(contact_cols); f++) {
-			char *s = contact_names[c * 5 + f];
-
-			snprintf(s, sizeof(contact_names[0]), "contact%d_%s",
-				 c + 1, contact_cols[f]);
-			columns[k++] = s;
+			snprintf(name, sizeof(name), "contact%zu_%s", k + 1,
+				 contact_cols[f]);
+			if (add_col(out, name, 1) < 0)
+				goto nomem;
 		}
-	*out = columns;
-	return k;
+	for (size_t k = 0; k < nnotes; k++)
+		for (size_t f = 0; f < ARRAY_SIZE(note_cols); f++) {
+			snprintf(name, sizeof(name), "note%zu_%s", k + 1,
+				 note_cols[f]);
+			if (add_col(out, name, 1) < 0)
+				goto nomem;
+		}
+	return 0;
+nomem:
+	relexport_columns_free(out);
+	return err_nomem(err);
 }
 
 /* The invoice contact first, then the others in name order. */
@@ -55,34 +105,71 @@ static const struct relation_contact *nth_contact(const struct relation *r,
 	return NULL;
 }
 
+/* "contact12_name" -> 12 and "name"; 0 when col is not of that group. */
+static size_t group_of(const char *col, const char *group, const char **f)
+{
+	size_t len = strlen(group), k = 0;
+	const char *p = col + len;
+
+	if (strncmp(col, group, len) || *p < '1' || *p > '9')
+		return 0;
+	for (; *p >= '0' && *p <= '9' && k < 1000; p++)
+		k = k * 10 + (size_t)(*p - '0');
+	if (*p != '_')
+		return 0;
+	*f = p + 1;
+	return k;
+}
+
+static int contact_text(struct buf *v, const struct relation *r, size_t k,
+			const char *f)
+{
+	const struct relation_contact *c = nth_contact(r, k - 1);
+	const char *s;
+
+	if (!c)
+		return 0;
+	if (!strcmp(f, "name"))
+		s = c->name;
+	else if (!strcmp(f, "role"))
+		s = c->role;
+	else if (!strcmp(f, "email"))
+		s = c->email;
+	else if (!strcmp(f, "phone"))
+		s = c->phone;
+	else
+		s = c->for_invoices ? "yes" : "no";
+	return s ? buf_adds(v, s) : 0;
+}
+
+static int note_text(struct buf *v, const struct relation *r, size_t k,
+		     const char *f)
+{
+	char d[11];
+
+	if (k > r->nnotes)
+		return 0;
+	if (strcmp(f, "date"))
+		return buf_adds(v, r->notes[k - 1].text ? r->notes[k - 1].text
+							: "");
+	date_format(d, r->notes[k - 1].date);
+	return buf_adds(v, d);
+}
+
 /* The text of cell col for relation r into v (reset first). */
 static int cell_text(struct buf *v, const struct relation *r,
 		     const char *col)
 {
+	const char *f;
+	size_t k;
+
 	buf_reset(v);
 	if (!strcmp(col, "relation_number"))
 		return buf_addf(v, "%" PRId64, r->number);
-	if (!strncmp(col, "contact", 7) && col[7] >= '1' && col[7] <= '9' &&
-	    col[8] == '_') {
-		const struct relation_contact *c =
-			nth_contact(r, (size_t)(col[7] - '1'));
-		const char *f = col + 9;
-		const char *s = NULL;
-
-		if (!c)
-			return 0;
-		if (!strcmp(f, "name"))
-			s = c->name;
-		else if (!strcmp(f, "role"))
-			s = c->role;
-		else if (!strcmp(f, "email"))
-			s = c->email;
-		else if (!strcmp(f, "phone"))
-			s = c->phone;
-		else
-			s = c->for_invoices ? "yes" : "no";
-		return s ? buf_adds(v, s) : 0;
-	}
+	if ((k = group_of(col, "contact", &f)))
+		return contact_text(v, r, k, f);
+	if ((k = group_of(col, "note", &f)))
+		return note_text(v, r, k, f);
 	return relation_field_text(v, r, col);
 }
 
@@ -100,17 +187,20 @@ static int csv_line(struct buf *out, const char *const *cells, size_t n,
 int relexport_csv(struct buf *out, struct relation *const *list, size_t n,
 		  char delimiter, struct facta_err *err)
 {
-	const char *const *cols;
-	size_t ncols = relexport_columns(&cols);
+	struct relexport_columns cols;
 	struct buf v = BUF_INIT;
-	int rc = 0;
+	int rc;
 
+	if ((rc = relexport_columns(&cols, list, n, err)) < 0)
+		return rc;
 	if (buf_add(out, "\xef\xbb\xbf", 3) < 0 ||
-	    csv_line(out, cols, ncols, delimiter) < 0)
-		return err_nomem(err);
+	    csv_line(out, cols.names, cols.n, delimiter) < 0) {
+		rc = err_nomem(err);
+		goto cleanup;
+	}
 	for (size_t i = 0; i < n; i++) {
-		for (size_t c = 0; c < ncols; c++) {
-			if (cell_text(&v, list[i], cols[c]) < 0 ||
+		for (size_t c = 0; c < cols.n; c++) {
+			if (cell_text(&v, list[i], cols.names[c]) < 0 ||
 			    (c && buf_addch(out, delimiter) < 0) ||
 			    csvfile_write_cell(out, v.ptr, delimiter) < 0) {
 				rc = err_nomem(err);
@@ -124,38 +214,44 @@ int relexport_csv(struct buf *out, struct relation *const *list, size_t n,
 	}
 cleanup:
 	buf_dispose(&v);
+	relexport_columns_free(&cols);
 	return rc;
 }
 
 int relexport_xlsx(const char *path, struct relation *const *list, size_t n,
 		   struct facta_err *err)
 {
-	const char *const *cols;
-	size_t ncols = relexport_columns(&cols);
+	struct relexport_columns cols;
 	lxw_workbook_options wopt = { .constant_memory = LXW_TRUE,
 				      .tmpdir = NULL };
-	lxw_workbook *wb = workbook_new_opt(path, &wopt);
+	lxw_workbook *wb;
 	lxw_worksheet *ws;
 	lxw_format *bold;
 	struct buf v = BUF_INIT;
 	lxw_error e;
 	int rc = 0;
 
-	if (!wb)
+	if ((rc = relexport_columns(&cols, list, n, err)) < 0)
+		return rc;
+	if (!(wb = workbook_new_opt(path, &wopt))) {
+		relexport_columns_free(&cols);
 		return err_set(err, FACTA_EIO, "cannot create '%s'", path);
+	}
 	ws = workbook_add_worksheet(wb, "Relaties");
 	bold = workbook_add_format(wb);
 	if (!ws || !bold) {
 		workbook_close(wb);
+		relexport_columns_free(&cols);
 		return err_nomem(err);
 	}
 	format_set_bold(bold);
-	for (size_t c = 0; c < ncols; c++)
-		worksheet_write_string(ws, 0, (lxw_col_t)c, cols[c], bold);
+	for (size_t c = 0; c < cols.n; c++)
+		worksheet_write_string(ws, 0, (lxw_col_t)c, cols.names[c],
+				       bold);
 	/* Every cell is text, so KvK numbers keep their leading zeros. */
 	for (size_t i = 0; i < n; i++)
-		for (size_t c = 0; c < ncols; c++) {
-			if (cell_text(&v, list[i], cols[c]) < 0) {
+		for (size_t c = 0; c < cols.n; c++) {
+			if (cell_text(&v, list[i], cols.names[c]) < 0) {
 				rc = err_nomem(err);
 				goto cleanup;
 			}
@@ -171,6 +267,7 @@ int relexport_xlsx(const char *path, struct relation *const *list, size_t n,
 		}
 cleanup:
 	buf_dispose(&v);
+	relexport_columns_free(&cols);
 	e = workbook_close(wb);
 	if (rc == 0 && e != LXW_NO_ERROR)
 		rc = err_set(err, FACTA_EIO, "cannot write '%s': %s", path,
@@ -181,10 +278,10 @@ cleanup:
 int relexport_template(struct buf *out, char delimiter,
 		       struct facta_err *err)
 {
-	const char *const *cols;
-	size_t ncols = relexport_columns(&cols), n;
+	struct relexport_columns cols;
+	size_t n;
 	const struct relation_field_info *fi = relation_field_infos(&n);
-	const char *row[1 + 64 + EXPORT_CONTACTS * 5] = { NULL };
+	const char **row = NULL;
 	static const struct {
 		const char *key, *value;
 	} person[] = {
@@ -198,32 +295,50 @@ int relexport_template(struct buf *out, char delimiter,
 		{ "collection", "no" },
 	};
 
-	if (buf_add(out, "\xef\xbb\xbf", 3) < 0 ||
-	    csv_line(out, cols, ncols, delimiter) < 0)
-		return err_nomem(err);
-	for (size_t c = 0; c < ncols; c++) {
+	int rc;
+
+	if ((rc = relexport_columns(&cols, NULL, 0, err)) < 0)
+		return rc;
+	if (!(row = calloc(cols.n, sizeof(*row))) ||
+	    buf_add(out, "\xef\xbb\xbf", 3) < 0 ||
+	    csv_line(out, cols.names, cols.n, delimiter) < 0)
+		goto nomem;
+	for (size_t c = 0; c < cols.n; c++) {
+		const char *col = cols.names[c];
+
 		row[c] = "";
 		for (size_t i = 0; i < n; i++)
-			if (!strcmp(cols[c], fi[i].key))
+			if (!strcmp(col, fi[i].key))
 				row[c] = fi[i].example;
-		if (!strcmp(cols[c], "contact1_name"))
+		if (!strcmp(col, "contact1_name"))
 			row[c] = "Joël Brouwer";
-		else if (!strcmp(cols[c], "contact1_role"))
+		else if (!strcmp(col, "contact1_role"))
 			row[c] = "eigenaar";
-		else if (!strcmp(cols[c], "contact1_email"))
+		else if (!strcmp(col, "contact1_email"))
 			row[c] = "joel@cafe-hoekje.example";
-		else if (!strcmp(cols[c], "contact1_invoices"))
+		else if (!strcmp(col, "contact1_invoices"))
 			row[c] = "yes";
+		else if (!strcmp(col, "note1_date"))
+			row[c] = "2026-01-15";
+		else if (!strcmp(col, "note1_text"))
+			row[c] = "Wil facturen per e-mail";
 	}
-	if (csv_line(out, row, ncols, delimiter) < 0)
-		return err_nomem(err);
-	for (size_t c = 0; c < ncols; c++) {
+	if (csv_line(out, row, cols.n, delimiter) < 0)
+		goto nomem;
+	for (size_t c = 0; c < cols.n; c++) {
 		row[c] = "";
 		for (size_t i = 0; i < ARRAY_SIZE(person); i++)
-			if (!strcmp(cols[c], person[i].key))
+			if (!strcmp(cols.names[c], person[i].key))
 				row[c] = person[i].value;
 	}
-	if (csv_line(out, row, ncols, delimiter) < 0)
-		return err_nomem(err);
-	return 0;
+	if (csv_line(out, row, cols.n, delimiter) < 0)
+		goto nomem;
+	rc = 0;
+	goto cleanup;
+nomem:
+	rc = err_nomem(err);
+cleanup:
+	free(row);
+	relexport_columns_free(&cols);
+	return rc;
 }

@@ -8,8 +8,10 @@
 #include "compat.h"
 
 #include "csvfile.h"
+#include "date.h"
 #include "ledger_int.h"
 #include "relation_int.h"
+#include "relexport.h"
 #include "relimport.h"
 
 /*
@@ -119,7 +121,43 @@ static const char *const pseudo[] = {
 	"phone1_label",	   "phone1_value", "phone2_label",  "phone2_value",
 };
 
-#define MAX_EXPORT_CONTACTS 3
+/*
+ * facta's export has groups of columns: contact1_name ... contactK_invoices
+ * and note1_date, note1_text ... (see relexport.h).
+ */
+static const char *const contact_parts[] = { "name", "role", "email",
+					     "phone", "invoices" };
+static const char *const note_parts[] = { "date", "text" };
+
+/* "contact12_email" -> 12 (0: not a group column of that kind). */
+static size_t group_number(const char *t, const char *group,
+			   const char *const *parts, size_t nparts)
+{
+	size_t len = strlen(group), k = 0;
+	const char *p = t + len;
+
+	if (strncmp(t, group, len) || *p < '1' || *p > '9')
+		return 0;
+	for (; *p >= '0' && *p <= '9' && k <= RELEXPORT_MAX_GROUPS; p++)
+		k = k * 10 + (size_t)(*p - '0');
+	if (*p != '_' || k > RELEXPORT_MAX_GROUPS)
+		return 0;
+	for (size_t i = 0; i < nparts; i++)
+		if (!strcmp(p + 1, parts[i]))
+			return k;
+	return 0;
+}
+
+static size_t contact_group(const char *t)
+{
+	return group_number(t, "contact", contact_parts,
+			    ARRAY_SIZE(contact_parts));
+}
+
+static size_t note_group(const char *t)
+{
+	return group_number(t, "note", note_parts, ARRAY_SIZE(note_parts));
+}
 
 struct column {
 	char *header;
@@ -132,6 +170,7 @@ struct prow {
 	char *why;
 	json_t *fields;	  /* checked relation fields */
 	json_t *contacts; /* array of {fields, for_invoices} */
+	json_t *notes;	  /* array of {date (days), text} */
 	int64_t requested;
 	char id[33];
 };
@@ -147,6 +186,7 @@ struct relimport {
 	int64_t *created;
 	size_t ncreated;
 	const char *name;
+	size_t max_contact, max_note; /* highest group numbers mapped */
 };
 
 /* ---- a small string -> number hash map (for duplicates) --------------- */
@@ -301,13 +341,8 @@ static int known_target(const char *t)
 	for (size_t i = 0; i < ARRAY_SIZE(pseudo); i++)
 		if (!strcmp(pseudo[i], t))
 			return 1;
-	/* contact1_name ... contact3_invoices from facta's export */
-	if (!strncmp(t, "contact", 7) && t[7] >= '1' &&
-	    t[7] <= '0' + MAX_EXPORT_CONTACTS && t[8] == '_')
-		return !strcmp(t + 9, "name") || !strcmp(t + 9, "role") ||
-		       !strcmp(t + 9, "email") || !strcmp(t + 9, "phone") ||
-		       !strcmp(t + 9, "invoices");
-	return 0;
+	/* contact1_name ... and note1_date ... from facta's export */
+	return contact_group(t) || note_group(t);
 }
 
 static int add_problem(struct relimport *p, size_t rec, size_t col,
@@ -493,6 +528,15 @@ static int map_columns(struct relimport *p, const struct relimport_map *m,
 		free(p->cols[i].target);
 		if (!(p->cols[i].target = strdup(m->fields[k])))
 			return err_nomem(err);
+	}
+	for (size_t i = 0; i < p->ncols; i++) {
+		const char *t = p->cols[i].target;
+		size_t k;
+
+		if (t && (k = contact_group(t)) > p->max_contact)
+			p->max_contact = k;
+		if (t && (k = note_group(t)) > p->max_note)
+			p->max_note = k;
 	}
 	return 0;
 }
@@ -916,6 +960,51 @@ static int add_contact(struct composer *c, const char *name, const char *role,
 	return rc;
 }
 
+/* Note k of the row (noteK_date, noteK_text), when there is one. */
+static int add_note(struct composer *c, struct rowvals *rv, size_t k)
+{
+	struct facta_err err = { 0 };
+	char dt[24], tt[24];
+	const char *date, *text;
+	json_t *v = NULL;
+	int32_t days;
+	int rc;
+
+	snprintf(dt, sizeof(dt), "note%zu_date", k);
+	snprintf(tt, sizeof(tt), "note%zu_text", k);
+	date = val(rv, dt);
+	text = val(rv, tt);
+	if (!text)
+		return date ? row_problem(c, val_col(rv, dt), RELIMPORT_WARNING,
+					  dt, "a date without a note")
+			    : 0;
+	if (!date)
+		return row_problem(c, val_col(rv, tt), RELIMPORT_ERROR, dt,
+				   "a note needs a date (YYYY-MM-DD)");
+	if (date_parse(&days, date, &err) < 0)
+		return err.code == FACTA_ENOMEM
+			       ? FACTA_ENOMEM
+			       : row_problem(c, val_col(rv, dt),
+					     RELIMPORT_ERROR, dt, err.msg);
+	if (relation_check_one(&v, "memo", text, NULL, &err) < 0)
+		return err.code == FACTA_ENOMEM
+			       ? FACTA_ENOMEM
+			       : row_problem(c, val_col(rv, tt),
+					     RELIMPORT_ERROR, tt, err.msg);
+	if (json_is_null(v)) {
+		json_decref(v);
+		return 0;
+	}
+	if (!c->row->notes && !(c->row->notes = json_array())) {
+		json_decref(v);
+		return FACTA_ENOMEM;
+	}
+	rc = json_array_append_new(c->row->notes,
+				   json_pack("{s:i, s:o}", "date", (int)days,
+					     "text", v));
+	return rc < 0 ? FACTA_ENOMEM : 0;
+}
+
 static int compose(struct composer *c, struct rowvals *rv)
 {
 	const char *org = val(rv, "name"), *type = val(rv, "type");
@@ -1030,15 +1119,15 @@ static int compose(struct composer *c, struct rowvals *rv)
 			      0, val_col(rv, "contact_email"),
 			      val_col(rv, "contact_phone"))) < 0)
 		return rc;
-	for (int k = 1; k <= MAX_EXPORT_CONTACTS; k++) {
+	for (size_t k = 1; k <= c->p->max_contact; k++) {
 		char t[4][24], inv[24];
 		const char *cn;
 
-		snprintf(t[0], sizeof(t[0]), "contact%d_name", k);
-		snprintf(t[1], sizeof(t[1]), "contact%d_role", k);
-		snprintf(t[2], sizeof(t[2]), "contact%d_email", k);
-		snprintf(t[3], sizeof(t[3]), "contact%d_phone", k);
-		snprintf(inv, sizeof(inv), "contact%d_invoices", k);
+		snprintf(t[0], sizeof(t[0]), "contact%zu_name", k);
+		snprintf(t[1], sizeof(t[1]), "contact%zu_role", k);
+		snprintf(t[2], sizeof(t[2]), "contact%zu_email", k);
+		snprintf(t[3], sizeof(t[3]), "contact%zu_phone", k);
+		snprintf(inv, sizeof(inv), "contact%zu_invoices", k);
 		if (!(cn = val(rv, t[0])))
 			continue;
 		if ((rc = add_contact(c, cn, val(rv, t[1]), val(rv, t[2]),
@@ -1047,6 +1136,9 @@ static int compose(struct composer *c, struct rowvals *rv)
 				      val_col(rv, t[2]), val_col(rv, t[3]))) < 0)
 			return rc;
 	}
+	for (size_t k = 1; k <= c->p->max_note; k++)
+		if ((rc = add_note(c, rv, k)) < 0)
+			return rc;
 	if (val(rv, "relation_number")) {
 		const char *s = val(rv, "relation_number");
 		int64_t v = 0;
@@ -1286,6 +1378,7 @@ void relimport_free(struct relimport *p)
 	for (size_t i = 0; i < p->nrows; i++) {
 		json_decref(p->rows[i].fields);
 		json_decref(p->rows[i].contacts);
+		json_decref(p->rows[i].notes);
 		free(p->rows[i].why);
 	}
 	free(p->rows);
@@ -1364,10 +1457,11 @@ int relimport_row_json(struct buf *out, const struct relimport *p, size_t i)
 	static const char *const st[] = { "new", "duplicate", "invalid" };
 
 	return json_dump_into(out,
-			      json_pack("{s:I, s:s, s:s?, s:O, s:O?}", "row",
-					(json_int_t)r->rec, "status",
+			      json_pack("{s:I, s:s, s:s?, s:O, s:O?, s:O?}",
+					"row", (json_int_t)r->rec, "status",
 					st[r->status], "why", r->why, "fields",
-					r->fields, "contacts", r->contacts));
+					r->fields, "contacts", r->contacts,
+					"notes", r->notes));
 }
 
 int relimport_row_summary(struct buf *out, const struct relimport *p,
@@ -1447,6 +1541,62 @@ static int read_numbers(struct relimport *p, struct ledger *l,
 	return 0;
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/*
+ * n fresh ids (33 bytes each), ascending: contacts of the same name and
+ * notes of the same day, created in one transaction, are ordered by id,
+ * so they keep the order of the file.
+ */
+static int sorted_ids(char (*ids)[33], size_t n, struct facta_err *err)
+{
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		if ((rc = ledger_new_id(ids[i], err)) < 0)
+			return rc;
+	qsort(ids, n, sizeof(ids[0]), cmp_id);
+	return 0;
+}
+
+/* The ops of row r's contacts and notes. */
+static int child_ops(struct txn *t, const struct prow *r,
+		     struct facta_err *err)
+{
+	size_t nc = json_array_size(r->contacts);
+	size_t nn = json_array_size(r->notes), k;
+	char (*ids)[33] = calloc(nc + nn + 1, sizeof(*ids));
+	json_t *c;
+	int rc;
+
+	if (!ids)
+		return err_nomem(err);
+	if ((rc = sorted_ids(ids, nc, err)) < 0 ||
+	    (rc = sorted_ids(ids + nc, nn, err)) < 0)
+		goto cleanup;
+	json_array_foreach(r->contacts, k, c) {
+		if ((rc = relation_txn_contact(
+			     t, r->id, ids[k], json_object_get(c, "fields"),
+			     json_is_true(json_object_get(c, "for_invoices")),
+			     err)) < 0)
+			goto cleanup;
+	}
+	json_array_foreach(r->notes, k, c) {
+		if ((rc = relation_txn_note(
+			     t, r->id, ids[nc + k],
+			     (int32_t)json_integer_value(
+				     json_object_get(c, "date")),
+			     json_object_get(c, "text"), err)) < 0)
+			goto cleanup;
+	}
+cleanup:
+	free(ids);
+	return rc;
+}
+
 int relimport_commit(struct relimport_result *res, struct relimport *p,
 		     struct ledger *l, int skip_invalid,
 		     struct facta_err *err)
@@ -1484,14 +1634,20 @@ int relimport_commit(struct relimport_result *res, struct relimport *p,
 		next = maxreq + 1;
 	snprintf(summary, sizeof(summary), "relations: import %zu from %s",
 		 res->created, p->name);
+	/*
+	 * One transaction of many thousand rows: with SQLite's default page
+	 * cache (2 MB) it spills into the WAL page by page, more than the
+	 * rows themselves cost. A larger cache for this connection only.
+	 */
+	if (res->created > 500 &&
+	    (rc = db_exec(l, "PRAGMA cache_size = -131072", err)) < 0)
+		return rc;
 	if (txn_begin(&t, l, summary) < 0) {
 		rc = err_nomem(err);
 		goto cleanup;
 	}
 	for (size_t i = 0; i < p->nrows; i++) {
 		struct prow *r = &p->rows[i];
-		json_t *c;
-		size_t k;
 
 		if (r->status != RELIMPORT_NEW)
 			continue;
@@ -1499,20 +1655,9 @@ int relimport_commit(struct relimport_result *res, struct relimport *p,
 		    (rc = relation_txn_create(&t, r->id, r->fields,
 					      r->requested ? r->requested
 							   : next++,
-					      err)) < 0)
+					      err)) < 0 ||
+		    (rc = child_ops(&t, r, err)) < 0)
 			goto cleanup;
-		json_array_foreach(r->contacts, k, c) {
-			char cid[33];
-
-			if ((rc = ledger_new_id(cid, err)) < 0 ||
-			    (rc = relation_txn_contact(
-				     &t, r->id, cid,
-				     json_object_get(c, "fields"),
-				     json_is_true(json_object_get(
-					     c, "for_invoices")),
-				     err)) < 0)
-				goto cleanup;
-		}
 	}
 	if ((rc = txn_commit(l, &t, err)) < 0)
 		goto cleanup;

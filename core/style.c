@@ -340,6 +340,14 @@ int style_names(struct buf *out, struct ledger *l, struct facta_err *err)
 	return names(out, l, "style", err);
 }
 
+/* Whether name ends in ".ttf" (any case). */
+static int is_ttf_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 4 && !strcasecmp(name + n - 4, ".ttf");
+}
+
 int style_asset_put(struct ledger *l, const char *name, const void *data,
 		    size_t len, struct facta_err *err)
 {
@@ -350,15 +358,35 @@ int style_asset_put(struct ledger *l, const char *name, const void *data,
 	if ((rc = ledger_check_writable(l, err)) < 0 ||
 	    (rc = style_check_asset_name(name, err)) < 0)
 		return rc;
-	if (len > STYLE_ASSET_MAX)
+	if (is_ttf_name(name)) {
+		if (len > STYLE_FONT_MAX)
+			return err_set(err, FACTA_EINVALID,
+				       "font '%s' is too large (%zu KiB at "
+				       "most)",
+				       name, STYLE_FONT_MAX >> 10);
+		if (len >= 4 && !memcmp(p, "OTTO", 4))
+			return err_set(err, FACTA_EINVALID,
+				       "font '%s' has PostScript (CFF) "
+				       "outlines: only TrueType fonts can be "
+				       "embedded",
+				       name);
+		if (len < 12 || (memcmp(p, "\0\1\0\0", 4) &&
+				 memcmp(p, "true", 4)))
+			return err_set(err, FACTA_EINVALID,
+				       "font '%s' is not a TrueType font",
+				       name);
+	} else if (len > STYLE_ASSET_MAX) {
 		return err_set(err, FACTA_EINVALID,
 			       "asset '%s' is too large (%zu KiB at most)", name,
 			       STYLE_ASSET_MAX >> 10);
-	if (!(len >= 8 && !memcmp(p, "\x89PNG\r\n\x1a\n", 8)) &&
-	    !(len >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff))
+	} else if (!(len >= 8 && !memcmp(p, "\x89PNG\r\n\x1a\n", 8)) &&
+		   !(len >= 3 && p[0] == 0xff && p[1] == 0xd8 &&
+		     p[2] == 0xff)) {
 		return err_set(err, FACTA_EINVALID,
-			       "asset '%s' is neither a PNG nor a JPEG image",
+			       "asset '%s' is neither a PNG nor a JPEG image "
+			       "(a TrueType font is named *.ttf)",
 			       name);
+	}
 	if (b64_encode(&enc, p, len) < 0 ||
 	    buf_addf(&summary, "asset: put %s", name) < 0) {
 		rc = err_nomem(err);

@@ -17,6 +17,8 @@ struct ledger;
 /* Largest style source and asset kept in the account. */
 #define STYLE_SOURCE_MAX ((size_t)256 << 10)
 #define STYLE_ASSET_MAX ((size_t)512 << 10)
+/* Largest TrueType font asset (a name ending in .ttf). */
+#define STYLE_FONT_MAX ((size_t)2 << 20)
 
 /*
  * A style name: 1 to 40 of [a-z0-9_-]. An asset name: 1 to 64 of
@@ -56,7 +58,10 @@ int style_get(struct buf *out, struct ledger *l, const char *name,
 /* Appends the names of the account's styles, one per line, sorted. */
 int style_names(struct buf *out, struct ledger *l, struct facta_err *err);
 
-/* The same for assets: bytes (PNG/JPEG), "asset.put" / "asset.remove". */
+/*
+ * The same for assets: bytes (PNG/JPEG, or a TrueType font when the name
+ * ends in .ttf), "asset.put" / "asset.remove".
+ */
 int style_asset_put(struct ledger *l, const char *name, const void *data,
 		    size_t len, struct facta_err *err);
 int style_asset_remove(struct ledger *l, const char *name,

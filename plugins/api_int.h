@@ -18,8 +18,9 @@ struct layout;
 struct sandbox;
 
 #define API_MAX_IMAGES 16
-/* Largest image a style may place. */
+/* Largest image a style may place, and largest TrueType font it may load. */
 #define API_IMAGE_MAX ((size_t)4 << 20)
+#define API_FONT_MAX ((size_t)4 << 20)
 
 struct api {
 	struct sandbox *sb;

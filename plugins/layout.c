@@ -83,6 +83,9 @@ static HPDF_Font get_font(struct layout *lay, const struct layout_style *st)
 	char path[512];
 	const char *name;
 
+	if (st->family >= FAMILY_COUNT &&
+	    (size_t)(st->family - FAMILY_COUNT) < lay->ncustom)
+		return lay->custom[st->family - FAMILY_COUNT].font;
 	if (lay->font[family][bold])
 		return lay->font[family][bold];
 	font_path(path, sizeof(path), lay, family, bold);
@@ -105,6 +108,109 @@ static HPDF_Font get_font(struct layout *lay, const struct layout_style *st)
 		lay->font[family][bold] = NULL;
 	}
 	return lay->font[family][bold];
+}
+
+int layout_family_find(const struct layout *lay, const char *name)
+{
+	for (size_t i = 0; i < lay->ncustom; i++)
+		if (!strcmp(lay->custom[i].name, name))
+			return FAMILY_COUNT + (int)i;
+	return -1;
+}
+
+/* Writes data to a new private file; its path in path. -1 with msg. */
+static int temp_font(struct layout *lay, char *path, size_t n,
+		     const void *data, size_t len)
+{
+	const char *dir = getenv("TMPDIR");
+	const char *p = data;
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	if ((size_t)snprintf(path, n, "%s/facta-font-XXXXXX", dir) >= n) {
+		fail(lay, "temporary folder name too long");
+		return -1;
+	}
+	fd = mkstemp(path); /* mode 0600 */
+	if (fd < 0) {
+		fail(lay, "cannot make a temporary font file in %s: %s", dir,
+		     strerror(errno));
+		return -1;
+	}
+	while (len) {
+		ssize_t k = write(fd, p, len);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			fail(lay, "cannot write a temporary font file: %s",
+			     k < 0 ? strerror(errno) : "short write");
+			close(fd);
+			unlink(path);
+			return -1;
+		}
+		p += k;
+		len -= (size_t)k;
+	}
+	if (close(fd) < 0) {
+		fail(lay, "cannot write a temporary font file: %s",
+		     strerror(errno));
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+int layout_font_load(struct layout *lay, const char *name, const void *data,
+		     size_t len)
+{
+	struct layout_custom *c;
+	char path[600];
+	const char *psname;
+
+	if (lay->ncustom == LAYOUT_MAX_CUSTOM) {
+		fail(lay, "too many fonts from the account (%d at most)",
+		     LAYOUT_MAX_CUSTOM);
+		return FACTA_EINVALID;
+	}
+	if (strlen(name) >= sizeof(c->name)) {
+		fail(lay, "font name '%s' too long", name);
+		return FACTA_EINVALID;
+	}
+	if (lay->hpdf_error)
+		return FACTA_EPDF;
+	if (temp_font(lay, path, sizeof(path), data, len) < 0)
+		return FACTA_EIO;
+	psname = HPDF_LoadTTFontFromFile(lay->pdf, path, HPDF_TRUE);
+	/* libharu keeps the file open: its name is no longer needed. */
+	unlink(path);
+	c = &lay->custom[lay->ncustom];
+	memset(c, 0, sizeof(*c));
+	if (psname)
+		c->font = HPDF_GetFont(lay->pdf, psname, "UTF-8");
+	if (c->font)
+		c->def = ((HPDF_FontAttr)c->font->attr)->fontdef;
+	if (!c->font || !c->def) {
+		unsigned code = (unsigned)lay->hpdf_error;
+
+		/* A bad font file is the style's error, not libharu's. */
+		HPDF_ResetError(lay->pdf);
+		lay->hpdf_error = lay->hpdf_detail = 0;
+		lay->msg[0] = '\0';
+		c->font = NULL;
+		fail(lay,
+		     "cannot load font '%s.ttf': %s (pdf library error 0x%04x)",
+		     name,
+		     code == HPDF_TTF_CANNOT_EMBEDDING_FONT
+			 ? "its licence does not allow embedding"
+			 : "not a TrueType font that can be embedded",
+		     code);
+		return FACTA_EINVALID;
+	}
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	lay->ncustom++;
+	return FAMILY_COUNT + (int)(lay->ncustom - 1);
 }
 
 int layout_init(struct layout *lay, const char *font_dir, struct facta_err *err)
@@ -162,6 +268,11 @@ void layout_dispose(struct layout *lay)
 			free(lay->widths[fam][b]);
 			lay->widths[fam][b] = NULL;
 		}
+	for (size_t i = 0; i < lay->ncustom; i++) {
+		free(lay->custom[i].widths);
+		lay->custom[i].widths = NULL;
+	}
+	lay->ncustom = 0;
 	lay->scratch_cap = 0;
 }
 
@@ -256,19 +367,29 @@ int layout_colour(unsigned *out, const char *s)
 }
 
 /* Advance widths (1/1000 em) of the BMP per loaded font, filled lazily. */
+static int16_t *new_widths(void)
+{
+	int16_t *t = malloc(65536 * sizeof(int16_t));
+
+	if (t)
+		memset(t, 0xff, 65536 * sizeof(int16_t));
+	return t;
+}
+
 static int16_t *width_table(struct layout *lay, HPDF_Font f)
 {
+	for (size_t i = 0; i < lay->ncustom; i++)
+		if (lay->custom[i].font == f) {
+			if (!lay->custom[i].widths)
+				lay->custom[i].widths = new_widths();
+			return lay->custom[i].widths;
+		}
 	for (int fam = 0; fam < FAMILY_COUNT; fam++)
 		for (int b = 0; b < 2; b++) {
 			if (lay->font[fam][b] != f)
 				continue;
-			if (!lay->widths[fam][b]) {
-				lay->widths[fam][b] =
-				    malloc(65536 * sizeof(int16_t));
-				if (lay->widths[fam][b])
-					memset(lay->widths[fam][b], 0xff,
-					       65536 * sizeof(int16_t));
-			}
+			if (!lay->widths[fam][b])
+				lay->widths[fam][b] = new_widths();
 			return lay->widths[fam][b];
 		}
 	return NULL;
@@ -482,16 +603,22 @@ static int check_glyphs(struct layout *lay, const struct layout_style *st,
 	int family = st->family >= 0 && st->family < FAMILY_COUNT ? st->family
 								  : FAMILY_SANS;
 	HPDF_FontDef def = lay->fontdef[family][!!st->bold];
+	const struct layout_custom *c = NULL;
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
+	if (st->family >= FAMILY_COUNT &&
+	    (size_t)(st->family - FAMILY_COUNT) < lay->ncustom) {
+		c = &lay->custom[st->family - FAMILY_COUNT];
+		def = c->def;
+	}
 	while (i < n) {
 		size_t next = utf8_step(s, n, i);
 		unsigned cp = p[i];
 
 		if (cp < 0x80) {
 			/* Printable ASCII is in every built-in font. */
-			if (cp >= 0x20 && cp < 0x7f) {
+			if (cp >= 0x20 && cp < 0x7f && !c) {
 				i = next;
 				continue;
 			}
@@ -504,7 +631,8 @@ static int check_glyphs(struct layout *lay, const struct layout_style *st,
 		    HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp) == 0) {
 			fail(lay, "character '%.*s' (U+%04X) is not in font '%s%s'",
 			     cp < 0x20 ? 0 : (int)(next - i), s + i, cp,
-			     family_names[family], st->bold ? " Bold" : "");
+			     c ? c->name : family_names[family],
+			     st->bold && !c ? " Bold" : "");
 			return 0;
 		}
 		i = next;

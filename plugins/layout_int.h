@@ -35,6 +35,9 @@ struct layout_style {
 	int align;
 };
 
+/* TrueType families a style loads from the account (family >= FAMILY_COUNT). */
+#define LAYOUT_MAX_CUSTOM 8
+
 /* A named text style ("body", "title", ...). */
 struct layout_font {
 	char name[32];
@@ -47,6 +50,14 @@ struct layout {
 	HPDF_FontDef fontdef[FAMILY_COUNT][2]; /* for glyph checks */
 	int16_t *widths[FAMILY_COUNT][2];      /* cached advance widths */
 	char font_dir[256];
+	/* Custom families: style family FAMILY_COUNT + i is custom[i]. */
+	struct layout_custom {
+		char name[65]; /* the asset name without .ttf */
+		HPDF_Font font;
+		HPDF_FontDef def;
+		int16_t *widths;
+	} custom[LAYOUT_MAX_CUSTOM];
+	size_t ncustom;
 	HPDF_STATUS hpdf_error;
 	HPDF_STATUS hpdf_detail;
 
@@ -86,6 +97,23 @@ int layout_font_set(struct layout *lay, const char *name,
 		    const struct layout_style *st);
 const struct layout_style *layout_font_find(const struct layout *lay,
 					    const char *name);
+
+/*
+ * The style family of custom font `name` (an asset name without .ttf), or
+ * -1 when it is not loaded yet.
+ */
+int layout_family_find(const struct layout *lay, const char *name);
+
+/*
+ * Loads TrueType font bytes as custom family `name` and returns its style
+ * family (>= FAMILY_COUNT), or a negative code with lay->msg set. libharu
+ * 2.3 reads fonts only from a file: the bytes go to a private (0600)
+ * temporary file in $TMPDIR or /tmp, which is unlinked before this
+ * returns; libharu keeps it open to embed the glyphs used when the PDF is
+ * written. The font is embedded; weight options do not switch files.
+ */
+int layout_font_load(struct layout *lay, const char *name, const void *data,
+		     size_t len);
 
 /* Parses "#rgb" or "#rrggbb". Returns 0 or -1. */
 int layout_colour(unsigned *out, const char *s);

@@ -167,6 +167,44 @@ static const struct layout_style *named(lua_State *L, struct api *api,
 	return st;
 }
 
+static int asset_bytes(struct api *api, const char *kind, const char *name,
+		       struct buf *out, struct facta_err *err);
+
+static int asset_name_ok(const char *s, size_t n);
+
+/*
+ * Family `name` other than sans/serif/mono: the TrueType font asset
+ * "<name>.ttf" from the account (else <styles>/assets/), loaded once.
+ */
+static int custom_family(lua_State *L, struct api *api, const char *name)
+{
+	char file[72];
+	struct buf data;
+	struct facta_err err = {0, ""};
+	int fam, ret;
+
+	fam = layout_family_find(api->lay, name);
+	if (fam >= 0)
+		return fam;
+	if (!asset_name_ok(name, strlen(name)) || strlen(name) > 60 ||
+	    strstr(name, ".."))
+		luaL_error(L, "invalid family '%s' (sans, serif, mono or the "
+			      "name of a .ttf asset without .ttf: A-Z a-z 0-9 "
+			      "_ . -, not a path)",
+			   name);
+	snprintf(file, sizeof(file), "%s.ttf", name);
+	buf_init(&data, API_FONT_MAX);
+	ret = asset_bytes(api, "font", file, &data, &err);
+	if (ret == 0)
+		ret = layout_font_load(api->lay, name, data.ptr, data.len);
+	buf_dispose(&data);
+	if (err.msg[0])
+		luaL_error(L, "%s", err.msg);
+	if (ret < 0)
+		check(L, api);
+	return ret;
+}
+
 /* The style base with the text options of the table at idx applied. */
 static void resolve(lua_State *L, struct api *api, int idx,
 		    const struct layout_style *base, struct layout_style *out)
@@ -209,8 +247,7 @@ static void resolve(lua_State *L, struct api *api, int idx,
 		else if (!strcmp(s, "mono"))
 			out->family = FAMILY_MONO;
 		else
-			luaL_error(L, "invalid family '%s' (sans, serif, mono)",
-				   s);
+			out->family = custom_family(L, api, s);
 	}
 }
 
@@ -451,7 +488,11 @@ static int l_text(lua_State *L)
 	return 0;
 }
 
-/* page.font{name=, size=, weight=, colour=, family=, leading=} */
+/*
+ * page.font{name=, size=, weight=, colour=, family=, leading=}: family is
+ * sans, serif, mono (the built-in fonts) or the name of a TrueType asset
+ * without .ttf ("MyFont" for MyFont.ttf), embedded in the PDF.
+ */
 static int l_font(lua_State *L)
 {
 	struct api *api = upapi(L);
@@ -1149,7 +1190,7 @@ static int l_table(lua_State *L)
 	return 0;
 }
 
-static int image_name_ok(const char *s, size_t n)
+static int asset_name_ok(const char *s, size_t n)
 {
 	if (!n || n > 64 || s[0] == '.')
 		return 0;
@@ -1173,9 +1214,9 @@ static int has_image_ext(const char *s, size_t n)
 	return 0;
 }
 
-/* Bytes of image `name`: the account's assets, then the built-in ones. */
-static int image_bytes(struct api *api, const char *name, struct buf *out,
-		       struct facta_err *err)
+/* Bytes of asset `name`: the account's assets, then the built-in ones. */
+static int asset_bytes(struct api *api, const char *kind, const char *name,
+		       struct buf *out, struct facta_err *err)
 {
 	char path[1024];
 	FILE *f;
@@ -1193,7 +1234,7 @@ static int image_bytes(struct api *api, const char *name, struct buf *out,
 	snprintf(path, sizeof(path), "%s/assets/%s", api->styles_dir, name);
 	if (!(f = fopen(path, "rb")))
 		return err_set(err, FACTA_ENOTFOUND,
-			       "no image '%s' in the account or built in",
+			       "no %s '%s' in the account or built in", kind,
 			       name);
 	ret = 0;
 	while (!ret && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
@@ -1202,7 +1243,7 @@ static int image_bytes(struct api *api, const char *name, struct buf *out,
 		ret = FACTA_EIO;
 	fclose(f);
 	if (ret < 0)
-		err_set(err, ret, "cannot read image '%s'", name);
+		err_set(err, ret, "cannot read %s '%s'", kind, name);
 	return ret;
 }
 
@@ -1226,7 +1267,7 @@ static HPDF_Image get_image(lua_State *L, struct api *api, int idx)
 			h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
 		snprintf(key, sizeof(key), "#%016llx:%zu",
 			 (unsigned long long)h, len);
-	} else if (!named || !image_name_ok(s, len)) {
+	} else if (!named || !asset_name_ok(s, len)) {
 		luaL_error(L, "invalid image name (use A-Z a-z 0-9 _ . -, "
 			      "not a path)");
 	} else {
@@ -1241,7 +1282,7 @@ static HPDF_Image get_image(lua_State *L, struct api *api, int idx)
 		ret = layout_image_load(api->lay, &img, s, len);
 	} else {
 		buf_init(&data, API_IMAGE_MAX);
-		ret = image_bytes(api, key, &data, &err);
+		ret = asset_bytes(api, "image", key, &data, &err);
 		if (ret == 0)
 			ret = layout_image_load(api->lay, &img, data.ptr,
 						data.len);

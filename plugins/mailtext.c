@@ -21,7 +21,7 @@ struct mailtext {
 	char chunk[64];
 	const char *kind;
 	const struct mailtext_args *a;
-	struct buf *subject, *body;
+	struct buf *subject, *body, *title;
 };
 
 static void push_fmt(lua_State *L, const char *fn)
@@ -79,6 +79,8 @@ static int run(lua_State *L)
 	snprintf(key, sizeof(key), "mail_%s_body", m->kind);
 	api_text(L, &m->api, key, first, 7);
 	take(L, m->body);
+	api_text(L, &m->api, m->kind, first, 0);
+	take(L, m->title);
 	return 0;
 }
 
@@ -94,12 +96,12 @@ static int valid_lang(const char *s)
 	return 1;
 }
 
-int mailtext_make(struct buf *subject, struct buf *body,
+int mailtext_make(struct buf *subject, struct buf *body, struct buf *title,
 		  const char *styles_dir, const char *lang, const char *kind,
 		  const struct mailtext_args *a, struct facta_err *err)
 {
-	struct mailtext m = { 0 };
-	struct sandbox sb = { 0 };
+	struct mailtext m = {0};
+	struct sandbox sb = {0};
 	struct buf src = BUF_INIT;
 	char path[1024], chunk[8192];
 	FILE *f = NULL;
@@ -141,6 +143,7 @@ int mailtext_make(struct buf *subject, struct buf *body,
 	m.a = a;
 	m.subject = subject;
 	m.body = body;
+	m.title = title;
 	sandbox_set_what(&sb, "language pack", m.chunk);
 	rc = sandbox_run(&sb, run, &m, err);
 	sandbox_close(&sb);

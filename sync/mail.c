@@ -79,7 +79,8 @@ static size_t q_byte(char *dst, unsigned char c)
 }
 
 /* Appends s as encoded-words, each a folding token of its own. */
-static int add_words(struct buf *out, size_t *col, const char *s, int first_space)
+static int add_words(struct buf *out, size_t *col, const char *s,
+		     int first_space)
 {
 	char word[WORD_MAX + 1];
 	size_t wl = 0;
@@ -113,7 +114,8 @@ static int add_words(struct buf *out, size_t *col, const char *s, int first_spac
 }
 
 /* Appends ASCII text folded at its spaces. */
-static int add_ascii(struct buf *out, size_t *col, const char *s, int first_space)
+static int add_ascii(struct buf *out, size_t *col, const char *s,
+		     int first_space)
 {
 	int rc = 0, space = first_space;
 
@@ -162,8 +164,8 @@ int mail_address_ok(const char *s)
 }
 
 /* "Name: phrase <addr>\r\n", the phrase quoted or as encoded-words. */
-static int address_header(struct buf *out, const char *hname,
-			  const char *name, const char *addr)
+static int address_header(struct buf *out, const char *hname, const char *name,
+			  const char *addr)
 {
 	struct buf q = BUF_INIT, a = BUF_INIT;
 	size_t col = strlen(hname) + 1;
@@ -177,8 +179,8 @@ static int address_header(struct buf *out, const char *hname,
 		rc = buf_addch(&q, '"');
 		for (const char *p = name; *p && rc == 0; p++)
 			rc = (*p == '"' || *p == '\\')
-				     ? buf_addf(&q, "\\%c", *p)
-				     : buf_addch(&q, *p);
+				 ? buf_addf(&q, "\\%c", *p)
+				 : buf_addch(&q, *p);
 		if (rc == 0 && (rc = buf_addch(&q, '"')) == 0)
 			rc = fold_add(out, &col, q.ptr, q.len, 1);
 	}
@@ -213,10 +215,10 @@ int mail_param_2231(struct buf *out, const char *name, const char *value)
 		for (size_t i = 0; i < n && rc == 0; i++) {
 			unsigned char c = (unsigned char)p[i];
 
-			rc = attr_char(c) ? buf_addch(&enc, (char)c)
-					  : buf_addf(&enc, "%%%c%c",
-						     hexdig[c >> 4],
-						     hexdig[c & 15]);
+			rc = attr_char(c)
+				 ? buf_addch(&enc, (char)c)
+				 : buf_addf(&enc, "%%%c%c", hexdig[c >> 4],
+					    hexdig[c & 15]);
 		}
 		cuts[ncuts++] = enc.len;
 		p += n;
@@ -287,8 +289,8 @@ static int add_qp(struct buf *out, const char *s)
 static int add_base64(struct buf *out, const unsigned char *p, size_t len)
 {
 	static const char b64[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		"0123456789+/";
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789+/";
 	size_t col = 0;
 	int rc;
 
@@ -317,11 +319,11 @@ static int add_base64(struct buf *out, const unsigned char *p, size_t len)
 
 static int add_date(struct buf *out, int64_t t)
 {
-	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed",
-					  "Thu", "Fri", "Sat" };
-	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr",
-					   "May", "Jun", "Jul", "Aug",
-					   "Sep", "Oct", "Nov", "Dec" };
+	static const char *const wd[] = {"Sun", "Mon", "Tue", "Wed",
+					 "Thu", "Fri", "Sat"};
+	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr",
+					  "May", "Jun", "Jul", "Aug",
+					  "Sep", "Oct", "Nov", "Dec"};
 	time_t tt = (time_t)t;
 	struct tm tm;
 
@@ -346,8 +348,7 @@ static int check_text(const char *what, const char *s, struct facta_err *err)
 	return 0;
 }
 
-static int check_address(const char *what, const char *s,
-			 struct facta_err *err)
+static int check_address(const char *what, const char *s, struct facta_err *err)
 {
 	char q[64];
 
@@ -380,7 +381,7 @@ int mail_build(struct buf *out, const struct mail_message *m,
 	if ((rc = address_header(out, "From", m->from_name, m->from)) < 0 ||
 	    (rc = address_header(out, "To", m->to_name, m->to)) < 0 ||
 	    (rc = mail_header(out, "Subject", m->subject ? m->subject : "")) <
-		    0 ||
+		0 ||
 	    (rc = add_date(out, m->time)) < 0)
 		goto fail;
 	if (m->message_id &&
@@ -402,16 +403,16 @@ int mail_build(struct buf *out, const struct mail_message *m,
 	    (rc = buf_adds(out, "\r\n")) < 0)
 		goto fail;
 	if (m->attachment) {
-		const char *name = m->attachment_name ? m->attachment_name
-						      : "attachment";
+		const char *name =
+		    m->attachment_name ? m->attachment_name : "attachment";
 
 		if ((rc = buf_addf(out, "--%s\r\nContent-Type: %s", boundary,
 				   m->attachment_type
-					   ? m->attachment_type
-					   : "application/octet-stream")) < 0 ||
+				       ? m->attachment_type
+				       : "application/octet-stream")) < 0 ||
 		    (rc = mail_param_2231(out, "name", name)) < 0 ||
-		    (rc = buf_adds(out, "\r\nContent-Disposition: attachment")) <
-			    0 ||
+		    (rc = buf_adds(
+			 out, "\r\nContent-Disposition: attachment")) < 0 ||
 		    (rc = mail_param_2231(out, "filename", name)) < 0 ||
 		    (rc = buf_adds(out, "\r\nContent-Transfer-Encoding: base64"
 					"\r\n\r\n")) < 0 ||
@@ -468,15 +469,15 @@ int mail_send(const struct mail_server *s, const char *from, const char *to,
 {
 	static int inited;
 	struct curl_slist *rcpt = NULL;
-	struct reader r = { msg, len };
+	struct reader r = {msg, len};
 	char host[200], errbuf[CURL_ERROR_SIZE] = "", addr[300], q[64];
 	int smtps, rc = 0;
 	long code = 0;
 	CURLcode cc;
 	CURL *c;
 
-	if (!s->url || (strncmp(s->url, "smtp://", 7) &&
-			strncmp(s->url, "smtps://", 8))) {
+	if (!s->url ||
+	    (strncmp(s->url, "smtp://", 7) && strncmp(s->url, "smtps://", 8))) {
 		err_quote(q, sizeof(q), s->url ? s->url : "",
 			  s->url ? strlen(s->url) : 0);
 		return err_set(err, FACTA_EINVALID,
@@ -511,10 +512,9 @@ int mail_send(const struct mail_server *s, const char *from, const char *to,
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
 			 s->timeout_ms > 0 ? s->timeout_ms : 15000L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
-			 s->timeout_ms > 0 && s->timeout_ms < 5000
-				 ? s->timeout_ms
-				 : 5000L);
+	curl_easy_setopt(
+	    c, CURLOPT_CONNECTTIMEOUT_MS,
+	    s->timeout_ms > 0 && s->timeout_ms < 5000 ? s->timeout_ms : 5000L);
 	/* Credentials never travel in the clear, except to this machine. */
 	if (!smtps)
 		curl_easy_setopt(c, CURLOPT_USE_SSL,
@@ -566,10 +566,10 @@ int mail_send(const struct mail_server *s, const char *from, const char *to,
 				     " '%s' (reply %ld)",
 				     host, from, code);
 		else
-			rc = err_set(err, FACTA_ENET,
-				     "mail server '%s': %s%s%s", host,
-				     curl_easy_strerror(cc), *errbuf ? ": " : "",
-				     errbuf);
+			rc =
+			    err_set(err, FACTA_ENET, "mail server '%s': %s%s%s",
+				    host, curl_easy_strerror(cc),
+				    *errbuf ? ": " : "", errbuf);
 		break;
 	}
 	curl_slist_free_all(rcpt);

@@ -17,9 +17,9 @@ struct mail_message {
 	const char *from, *from_name; /* address and display name */
 	const char *to, *to_name;
 	const char *subject;
-	const char *body; /* plain text, "\n" line ends */
-	const char *message_id; /* without the angle brackets */
-	int64_t time;		/* seconds since 1970 (UTC) for Date: */
+	const char *body;	     /* plain text, "\n" line ends */
+	const char *message_id;	     /* without the angle brackets */
+	int64_t time;		     /* seconds since 1970 (UTC) for Date: */
 	const char *attachment_name; /* file name, may be non-ASCII */
 	const char *attachment_type; /* "application/pdf" */
 	const char *attachment;	     /* bytes; NULL: no attachment */

@@ -6,6 +6,9 @@
  */
 #include "core/compat.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "core/buf.h"
 #include "core/error.h"
 #include "sync/repo.h"
@@ -144,6 +147,61 @@ cleanup:
 	return rc;
 }
 
+/* fsync of one file or directory; ENOENT is *missing (not an error). */
+static int sync_path(const char *path, bool *missing)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	*missing = fd < 0 && errno == ENOENT;
+	if (fd < 0)
+		return *missing ? 0 : -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/*
+ * Makes the loose objects ids[0..n) durable: libgit2 would fsync each
+ * object and its directory as it writes it (one disk flush each); written
+ * unsynced first and synced here together, the first fsync carries them
+ * all and the others find nothing left to flush. An object that is not
+ * loose was already stored (in a pack, synced when it was made).
+ */
+static int sync_objects(git_repository *g, const git_oid *ids, size_t n,
+			struct facta_err *err)
+{
+	struct buf path = BUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	bool missing;
+	size_t i, base;
+	int rc = 0;
+
+	if (buf_addf(&path, "%sobjects/", git_repository_path(g)) < 0)
+		return err_nomem(err);
+	base = path.len;
+	for (i = 0; i < 2 * n + 1 && rc == 0; i++) {
+		/* The objects, then their directories, then objects/. */
+		path.len = base;
+		path.ptr[base] = '\0';
+		if (i < 2 * n) {
+			git_oid_tostr(hex, sizeof(hex), &ids[i % n]);
+			rc = i < n ? buf_addf(&path, "%.2s/%s", hex, hex + 2)
+				   : buf_addf(&path, "%.2s", hex);
+			if (rc < 0) {
+				rc = err_nomem(err);
+				break;
+			}
+		}
+		if (sync_path(path.ptr, &missing) < 0)
+			rc = err_set(err, FACTA_EGIT,
+				     "cannot write transaction objects:"
+				     " fsync '%s': %s",
+				     path.ptr, strerror(errno));
+	}
+	buf_dispose(&path);
+	return rc;
+}
+
 static int journal_append(void *self, const char *replica, uint64_t seq,
 			  const char *summary, const char *json, size_t len,
 			  struct facta_err *err)
@@ -155,9 +213,9 @@ static int journal_append(void *self, const char *replica, uint64_t seq,
 	git_tree *tree = NULL;
 	struct buf refname = BUF_INIT, msg = BUF_INIT;
 	const git_commit *parents[1];
-	git_oid tip, oid;
+	git_oid tip, oid, objs[3];
 	uint64_t have = 0;
-	bool found;
+	bool found, unsynced = false;
 	int rc, grc;
 
 	if ((rc = check_replica(replica, err)) < 0)
@@ -186,6 +244,12 @@ static int journal_append(void *self, const char *replica, uint64_t seq,
 			     seq, replica, have);
 		goto cleanup;
 	}
+	/* Objects unsynced, then synced together (sync_objects). */
+	if (git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0) < 0) {
+		rc = repo_git_fail(err, "cannot store a transaction");
+		goto cleanup;
+	}
+	unsynced = true;
 	if ((rc = write_tree(&tree, r->git, json, len, err)) < 0)
 		goto cleanup;
 	if (found && git_commit_lookup(&parent, r->git, &tip) < 0) {
@@ -203,6 +267,17 @@ static int journal_append(void *self, const char *replica, uint64_t seq,
 		    replica);
 		goto cleanup;
 	}
+	unsynced = false;
+	if (git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1) < 0) {
+		rc = repo_git_fail(err, "cannot enable fsync");
+		goto cleanup;
+	}
+	objs[0] = *git_tree_entry_id(git_tree_entry_byindex(tree, 0));
+	objs[1] = *git_tree_id(tree);
+	objs[2] = oid;
+	/* The ref (fsynced by libgit2) is written after its objects. */
+	if ((rc = sync_objects(r->git, objs, ARRAY_SIZE(objs), err)) < 0)
+		goto cleanup;
 	/* Compare-and-swap: a second writer of the same seq loses here. */
 	if (found)
 		grc = git_reference_create_matching(
@@ -223,6 +298,8 @@ static int journal_append(void *self, const char *replica, uint64_t seq,
 	}
 	rc = 0;
 cleanup:
+	if (unsynced)
+		git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 	git_reference_free(ref);
 	git_signature_free(sig);
 	git_commit_free(parent);

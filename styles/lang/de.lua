@@ -82,5 +82,15 @@ return {
 			.. " Rechnung {1} vom {2} noch nicht erhalten. Bitte"
 			.. " überweisen Sie den offenen Betrag von {3} innerhalb von"
 			.. " 5 Tagen auf {4} unter Angabe der Rechnungsnummer {1}.",
+		mail_invoice_subject = "Rechnung {2} von {6}",
+		mail_invoice_body = "Guten Tag {1},\n\nanbei erhalten Sie die Rechnung"
+			.. " {2} vom {3} über {4}. Bitte überweisen Sie den Betrag"
+			.. " bis zum {5} auf {7} unter Angabe der Rechnungsnummer"
+			.. " {2}.\n\nMit freundlichen Grüßen\n{6}\n",
+		mail_quote_subject = "Angebot {2} von {6}",
+		mail_quote_body = "Guten Tag {1},\n\nanbei erhalten Sie unser Angebot"
+			.. " {2} vom {3} über {4}, gültig bis zum {5}. Für eine"
+			.. " Zusage antworten Sie bitte unter Angabe der"
+			.. " Angebotsnummer {2}.\n\nMit freundlichen Grüßen\n{6}\n",
 	},
 }

@@ -77,5 +77,14 @@ return {
 			.. " received payment of invoice {1} of {2}. Please transfer"
 			.. " the amount due of {3} within 5 days to {4}, quoting"
 			.. " invoice number {1}.",
+		mail_invoice_subject = "Invoice {2} from {6}",
+		mail_invoice_body = "Dear {1},\n\nPlease find attached invoice {2}"
+			.. " of {3} for {4}. Kindly transfer the amount before {5}"
+			.. " to {7}, quoting invoice number {2}.\n\nKind regards,"
+			.. "\n{6}\n",
+		mail_quote_subject = "Quote {2} from {6}",
+		mail_quote_body = "Dear {1},\n\nPlease find attached our quote {2}"
+			.. " of {3} for {4}, valid until {5}. To accept it, let us"
+			.. " know quoting number {2}.\n\nKind regards,\n{6}\n",
 	},
 }

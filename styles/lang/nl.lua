@@ -79,5 +79,15 @@ return {
 			.. " betaling van factuur {1} van {2} nog niet ontvangen."
 			.. " Wij verzoeken u het openstaande bedrag van {3} binnen"
 			.. " 5 dagen over te maken op {4} o.v.v. factuurnummer {1}.",
+		mail_invoice_subject = "Factuur {2} van {6}",
+		mail_invoice_body = "Beste {1},\n\nIn de bijlage vindt u factuur {2}"
+			.. " van {3} voor een bedrag van {4}. Wij verzoeken u dit"
+			.. " bedrag vóór {5} over te maken op {7} o.v.v."
+			.. " factuurnummer {2}.\n\nMet vriendelijke groet,\n{6}\n",
+		mail_quote_subject = "Offerte {2} van {6}",
+		mail_quote_body = "Beste {1},\n\nIn de bijlage vindt u onze offerte"
+			.. " {2} van {3} voor een bedrag van {4}, geldig tot {5}."
+			.. " Akkoord? Laat het ons weten onder vermelding van"
+			.. " offertenummer {2}.\n\nMet vriendelijke groet,\n{6}\n",
 	},
 }

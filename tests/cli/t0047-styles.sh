@@ -130,6 +130,27 @@ expect_ok -A acct invoice remind "$num" -o remind.pdf
 expect_match "HERINNERING +$num" "$(text remind.pdf)" "reminder in the relation's style (minimal)"
 expect_ok -A acct invoice remind "$num" --style classic -o remind2.pdf
 expect_match "Herinnering" "$(text remind2.pdf)" "reminder with --style"
+# A style that fails records no reminder and writes no file.
+snap=$(snapshot acct)
+expect_fail 3 "cannot open style .*nope\.lua" -A acct invoice remind "$num" --style nope -o remind3.pdf
+expect_eq "$snap" "$(snapshot acct)" "failed reminder recorded nothing"
+[ -e remind3.pdf ] && fail "failed reminder wrote a file" || ok
+expect_fail 1 "cannot write 'nodir/remind4.pdf'" -A acct invoice remind "$num" -o nodir/remind4.pdf
+expect_eq "$snap" "$(snapshot acct)" "unwritable reminder recorded nothing"
+# Quotes pick their style the same way.
+expect_ok -A acct quote new --to 1 --date 2026-03-15
+q=$out
+expect_ok -A acct quote add-line "$q" --desc "Ontwerp" --qty 1 --price 100 --vat 21
+expect_ok -A acct quote pdf "$q" -o quote-rel.pdf
+expect_match "OFFERTE +$q" "$(text quote-rel.pdf)" "quote in the relation's style (minimal)"
+expect_ok -A acct quote pdf "$q" --style classic -o quote-forced.pdf
+expect_match "Offertenummer +$q" "$(text quote-forced.pdf)" "quote with --style (classic)"
+expect_ok -A acct relation edit 1 --style ""
+expect_ok -A acct quote pdf "$q" -o quote-acct.pdf
+txt=$(text quote-acct.pdf)
+expect_match "Offertedatum" "$txt" "quote in the account default (studio)"
+if printf '%s' "$txt" | grep -q "Offertenummer\|OFFERTE"; then fail "quote not in the account default"; else ok; fi
+expect_ok -A acct relation edit 1 --style minimal
 expect_fail 2 "invalid colour" -A acct company set --colour red
 expect_fail 2 "invalid prices" -A acct company set --prices some
 
@@ -153,6 +174,57 @@ printf 'local s = {}\nfunction s.render(doc, page)\npage.text("ë ï é è ĳ ü
 expect_ok style preview latin.lua -o latin.pdf
 expect_match "ë ï é è ĳ ü ß ø å ł Œ ő ș — € “”" "$(text latin.pdf)" "latin glyphs"
 
+test_case "TrueType font from the account"
+command -v pdffonts >/dev/null || fail "pdffonts missing"
+cp /usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf MyFont.ttf
+snap=$(snapshot acct)
+expect_fail 2 "'x.ttf' is not a TrueType font" -A acct style add-asset studio.lua --name x.ttf
+expect_fail 2 "invalid asset name" -A acct style add-asset MyFont.ttf --name ../MyFont.ttf
+expect_eq "$snap" "$(snapshot acct)" "failed font adds changed nothing"
+expect_ok -A acct style add-asset MyFont.ttf
+expect_eq MyFont.ttf "$out" "add-asset prints the name"
+expect_ok -A acct style list
+expect_match "^MyFont.ttf +asset" "$out" "font listed"
+cat > brand.lua <<'EOF2'
+local s = {}
+function s.render(doc, page)
+	page.font{name = "brand", family = "MyFont", size = 16}
+	page.text("Huisstijl Zoë Østergaard-Łukasik ĳ ß", {font = "brand"})
+	page.text(t("invoice") .. " " .. (doc.number or ""))
+end
+return s
+EOF2
+mkdir -p tmp
+TMPDIR=$T/tmp expect_ok -A acct style preview brand.lua -o brand.pdf
+expect_eq "" "$(ls tmp)" "the temporary font file is gone"
+qcheck brand.pdf
+fonts=$(pdffonts brand.pdf 2>/dev/null)
+expect_match "DejaVuSerif-Bold.* yes +yes +yes" "$fonts" "account font embedded (subset)"
+expect_match "FactaSans .* yes +yes +yes" "$fonts" "built-in font stays the default"
+expect_match "Huisstijl Zoë Østergaard-Łukasik ĳ ß" "$(text brand.pdf)" "text in the account font"
+plain=$(stat -c %s latin.pdf); size=$(stat -c %s brand.pdf)
+echo "  (account font DejaVuSerif-Bold.ttf: pdf $size bytes, built-in only $plain)" >&2
+expect_ok -A acct style preview brand.lua -o brand2.pdf
+cmp -s brand.pdf brand2.pdf && ok || fail "account font pdf not reproducible"
+expect_ok -A acct style add brand.lua
+expect_ok -A acct invoice pdf "$num" --style brand -o brand-inv.pdf
+expect_match "DejaVuSerif-Bold.* yes" "$(pdffonts brand-inv.pdf 2>/dev/null)" "invoice pdf with the account font"
+expect_match "Factuur $num" "$(text brand-inv.pdf)" "invoice text"
+for fam in ../../etc/passwd a/b ..x .hidden; do
+	printf 'local s = {}\nfunction s.render(doc, page)\npage.font{name="b", family="%s"}\nend\nreturn s\n' "$fam" > fesc.lua
+	expect_fail 1 "fesc.lua:3: invalid family '$fam'" -A acct style preview fesc.lua -o x.pdf
+done
+printf 'local s = {}\nfunction s.render(doc, page)\npage.font{name="b", family="Nope"}\nend\nreturn s\n' > fmiss.lua
+expect_fail 1 "fmiss.lua:3: no font 'Nope.ttf' in the account or built in" -A acct style preview fmiss.lua -o x.pdf
+expect_fail 1 "no font 'MyFont.ttf'" style preview brand.lua -o x.pdf
+printf 'local s = {}\nfunction s.render(doc, page)\npage.font{name="b", family="MyFont"}\npage.text("ok 中", {font="b"})\nend\nreturn s\n' > fglyph.lua
+expect_fail 1 "fglyph.lua:4: character '中' \(U\+4E2D\) is not in font 'MyFont'" -A acct style preview fglyph.lua -o x.pdf
+printf '\0\1\0\0not really a font at all' > Broken.ttf
+expect_ok -A acct style add-asset Broken.ttf
+printf 'local s = {}\nfunction s.render(doc, page)\npage.font{name="b", family="Broken"}\nend\nreturn s\n' > fbad.lua
+expect_fail 1 "fbad.lua:3: cannot load font 'Broken.ttf'" -A acct style preview fbad.lua -o x.pdf
+expect_ok -A acct style remove-asset Broken.ttf
+
 test_case "account styles sync to another device"
 git init -q --bare remote.git
 expect_ok -A acct remote add origin "$T/remote.git"
@@ -164,6 +236,8 @@ expect_match "^logo.png +asset" "$out" "asset synced"
 expect_eq "$("$FACTA" -A acct debug digest)" "$("$FACTA" -A laptop debug digest)" "same digest"
 expect_ok -A laptop invoice pdf "$num" -o laptop.pdf
 cmp -s laptop.pdf logo.pdf && ok || fail "the other device renders different bytes"
+expect_ok -A laptop invoice pdf "$num" --style brand -o laptop-brand.pdf
+cmp -s laptop-brand.pdf brand-inv.pdf && ok || fail "the account font renders differently on the other device"
 expect_ok -A laptop style remove studio
 expect_ok -A laptop sync
 expect_ok -A acct sync

@@ -178,7 +178,7 @@ expect_ok -A terms periodic add-line "$t" --desc "Support" --qty 1,5 --price 109
 expect_ok -A terms periodic activate "$t"
 f -A terms periodic show "$t"
 expect_match "VAT       standard, prices incl. VAT" "$out" "show: the terms"
-expect_match "not sent: facta cannot send mail yet" "$out" "show says auto does not send"
+expect_match "finalize \(number\) and send by e-mail" "$out" "show says auto sends"
 FACTA_TODAY=2026-05-01 f -A terms periodic preview "$t" --next 1 --json
 pv=$out
 expect_match '"intro": "Hosting 1e kwartaal 2026"' "$pv" "intro resolved for the period"

@@ -36,7 +36,7 @@ expect_match "OF2026-0001" "$t" "quote pdf number"
 
 test_case "accept and invoice: every line, text and reference carried over"
 expect_fail 4 "only an accepted quote" -A acct quote invoice "$q"
-expect_ok -A acct quote send "$q"
+expect_ok -A acct quote send "$q" --no-mail
 expect_ok -A acct quote accept "$q" --invoice --date 2026-07-06
 inv=$out
 expect_match '^[0-9a-f]{32}$' "$inv" "draft id"

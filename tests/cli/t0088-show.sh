@@ -41,7 +41,7 @@ total                        €1,060.96
 Met groet" "$out" "quote show"
 
 test_case "invoice show: carried over from the quote"
-expect_ok -A acct quote send "$q"
+expect_ok -A acct quote send "$q" --no-mail
 expect_ok -A acct quote accept "$q" --invoice --date 2026-07-06
 expect_ok -A acct invoice finalize "$out"
 n=$out
