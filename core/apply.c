@@ -182,13 +182,30 @@ int apply_fields(struct applier *a, const char *table, const char *id,
 	if (!n)
 		return 0;
 	/* Field names come from the spec tables, never from the journal. */
-	buf_addf(&upd, "UPDATE %s SET ", table);
+	/* Plain appends, no printf: this runs once per operation. */
+	buf_adds(&upd, "UPDATE ");
+	buf_adds(&upd, table);
+	buf_adds(&upd, " SET ");
 	buf_adds(&stp, "INSERT INTO stamps(entity, field, lamport, replica,"
 		       " idx) VALUES ");
 	for (size_t i = 0; i < n; i++) {
-		buf_addf(&upd, "%s%s = ?%zu", i ? ", " : "", win[i]->key, i + 2);
-		buf_addf(&stp, "%s(?1, '%s', ?2, ?3, ?4)", i ? ", " : "",
-			 win[i]->key);
+		char num[24], *p = num + sizeof(num);
+		size_t v = i + 2;
+
+		*--p = '\0';
+		do
+			*--p = (char)('0' + v % 10);
+		while (v /= 10);
+		if (i) {
+			buf_adds(&upd, ", ");
+			buf_adds(&stp, ", ");
+		}
+		buf_adds(&upd, win[i]->key);
+		buf_adds(&upd, " = ?");
+		buf_adds(&upd, p);
+		buf_adds(&stp, "(?1, '");
+		buf_adds(&stp, win[i]->key);
+		buf_adds(&stp, "', ?2, ?3, ?4)");
 	}
 	buf_adds(&upd, " WHERE id = ?1");
 	if (buf_adds(&stp, " ON CONFLICT(entity, field) DO UPDATE SET"

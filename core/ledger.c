@@ -129,6 +129,7 @@ static const char schema_sales[] =
 	" optional INTEGER, pos_lamport INTEGER, pos_replica TEXT,"
 	" deleted INTEGER NOT NULL DEFAULT 0) STRICT;"
 	"CREATE INDEX IF NOT EXISTS quote_lines_quote ON quote_lines(quote_id);"
+	"CREATE INDEX IF NOT EXISTS quotes_number ON quotes(number);"
 	"CREATE INDEX IF NOT EXISTS invoices_quote ON invoices(quote_id);"
 	"CREATE TABLE IF NOT EXISTS reminders(id TEXT PRIMARY KEY,"
 	" invoice_id TEXT NOT NULL, date INTEGER NOT NULL,"
@@ -365,8 +366,11 @@ int ledger_new_id(char out[33], struct facta_err *err)
 				       strerror(errno));
 		got += (size_t)n;
 	}
-	for (size_t i = 0; i < sizeof(raw); i++)
-		snprintf(out + 2 * i, 3, "%02x", raw[i]);
+	for (size_t i = 0; i < sizeof(raw); i++) {
+		out[2 * i] = "0123456789abcdef"[raw[i] >> 4];
+		out[2 * i + 1] = "0123456789abcdef"[raw[i] & 15];
+	}
+	out[32] = '\0';
 	return 0;
 }
 

@@ -163,7 +163,8 @@ static void test_delimiters(void **state)
 static void test_rfc4180_cells(void **state)
 {
 	static const char d[] = "Naam;Opmerkingen\r\n"
-				"\"De \"\"Gouden\"\" Lepel; B.V.\";\"regel 1\r\n"
+				"\"De \"\"Gouden\"\" Lepel; B.V.\";"
+				"\"regel 1\r\n"
 				"regel 2\"\r\n";
 	struct relimport *p = plan(d, sizeof(d) - 1);
 	json_t *r = row(p, 0);
@@ -306,7 +307,8 @@ static void test_excel_numbers(void **state)
 static void test_postcode_and_kvk(void **state)
 {
 	static const char d[] = "Naam;Postcode;Land;KvK;Btw-nummer\n"
-				"A;1234ab;Nederland;08123456;nl 0044.95445.b01\n"
+				"A;1234ab;Nederland;08123456;"
+				"nl 0044.95445.b01\n"
 				"B; 1234ab ;;12345678;\n"
 				"C;B-1000;Belgi\xc3\xab;;\n"
 				"D;0123 AB;NL;123456789;\n";

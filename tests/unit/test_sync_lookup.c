@@ -52,8 +52,8 @@ static void test_kvk_search(void **state)
 	assert_string_equal(x->street, "Kanaalweg");
 	assert_string_equal(x->city, "Utrecht");
 	assert_string_equal(x->country, "NL");
-	assert_string_equal(x->profile_url,
-			    "https://api.kvk.nl/api/v1/basisprofielen/04567821");
+	assert_string_equal(x->profile_url, "https://api.kvk.nl/api/v1/"
+					    "basisprofielen/04567821");
 	/* A legal person has no branch number. */
 	assert_null(h.items[1].branch);
 	assert_string_equal(h.items[1].type, "rechtspersoon");
