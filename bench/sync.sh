@@ -89,17 +89,17 @@ for n in "${sizes[@]}"; do
 		cp -a "$seed" "$d/a"
 		row "generate $n invoices: copied from $seed" "$n" "-"
 	else
-	gdir=$(mktemp -d "$tmp/facta-bench-gen.XXXXXX")
-	"$F" init "$gdir/a" >/dev/null 2>&1
-	"$F" -A "$gdir/a" company set --name "Studio Lindeboom" \
-		--address "Kanaalweg 14 B" --postcode 3526KL --city Utrecht \
-		--country NL --kvk 04567821 --vat NL004495445B01 \
-		--iban "NL91 ABNA 0417 1643 00" --email factuur@lindeboom.example \
-		--payment-term 14 >/dev/null 2>&1
-	t=$(timed "$GEN" gen "$gdir/a" "$n" 500)
-	row "generate $n invoices (500 per transaction, tmpfs, incl. rebuild)" "$n" "$((t / 1000)) s"
-	cp -a "$gdir/a" "$d/a"
-	rm -rf "$gdir"
+		gdir=$(mktemp -d "$tmp/facta-bench-gen.XXXXXX")
+		"$F" init "$gdir/a" >/dev/null 2>&1
+		"$F" -A "$gdir/a" company set --name "Studio Lindeboom" \
+			--address "Kanaalweg 14 B" --postcode 3526KL --city Utrecht \
+			--country NL --kvk 04567821 --vat NL004495445B01 \
+			--iban "NL91 ABNA 0417 1643 00" --email factuur@lindeboom.example \
+			--payment-term 14 >/dev/null 2>&1
+		t=$(timed "$GEN" gen "$gdir/a" "$n" 500)
+		row "generate $n invoices (500 per transaction, tmpfs, incl. rebuild)" "$n" "$((t / 1000)) s"
+		cp -a "$gdir/a" "$d/a"
+		rm -rf "$gdir"
 	fi
 	a=$d/a
 	if "$F" -A "$a" doctor >"$work/doctor.out" 2>&1; then doc=clean; else doc=FAILED; cat "$work/doctor.out" >&2; fi

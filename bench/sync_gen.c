@@ -241,7 +241,7 @@ int main(int argc, char **argv)
 	b.real = repo_journal(r);
 	b.ops = json_array();
 	b.pass = strcmp(argv[1], "gen") || per == 1;
-	snprintf(b.replica, sizeof(b.replica), "%s", replica);
+	snprintf(b.replica, sizeof(b.replica), "%.32s", replica);
 	if (ledger_open(&l, path, &b.j, replica, "bench", &err) < 0 ||
 	    ledger_catch_up(l, NULL, &err) < 0 ||
 	    b.real->replicas(b.real->self, chain_len, &b, &err) < 0)

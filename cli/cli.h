@@ -124,6 +124,9 @@ void cli_cell_right(const char *s, size_t width);
  */
 int cli_write_output(const char *path, const char *data, size_t len,
 		     struct facta_err *err);
+/* The same with the mode of a new file (0600 for files holding secrets). */
+int cli_write_output_mode(const char *path, const char *data, size_t len,
+			  int mode, struct facta_err *err);
 
 /*
  * A VAT rate in percent ("21", "9%", "0"; the historic 19 and 6 too; core

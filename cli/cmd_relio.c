@@ -83,49 +83,11 @@ static int read_file(struct buf *out, const char *path, struct facta_err *err)
 	return 0;
 }
 
-/* Writes data to path through a temporary file and rename. */
+/* Writes data to path atomically (see cli_write_output). */
 static int write_file(const char *path, const char *data, size_t len,
 		      int mode, struct facta_err *err)
 {
-	struct buf tmp = BUF_INIT;
-	int fd = -1, rc = 0;
-
-	if (buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0)
-		return err_nomem(err);
-	if ((fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC, mode)) < 0) {
-		rc = err_set(err, FACTA_EIO, "cannot create '%s': %s", path,
-			     strerror(errno));
-		goto cleanup;
-	}
-	for (size_t off = 0; off < len;) {
-		ssize_t w = write(fd, data + off, len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			rc = err_set(err, FACTA_EIO, "cannot write '%s': %s",
-				     path, strerror(errno));
-			goto cleanup;
-		}
-		off += (size_t)w;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		rc = err_set(err, FACTA_EIO, "cannot write '%s': %s", path,
-			     strerror(errno));
-		goto cleanup;
-	}
-	fd = -1;
-	if (rename(tmp.ptr, path) < 0)
-		rc = err_set(err, FACTA_EIO, "cannot create '%s': %s", path,
-			     strerror(errno));
-cleanup:
-	if (fd >= 0)
-		close(fd);
-	if (rc < 0)
-		unlink(tmp.ptr);
-	buf_dispose(&tmp);
-	return rc;
+	return cli_write_output_mode(path, data, len, mode, err);
 }
 
 static int parse_delimiter(char *out, const char *s, const char *cmd)

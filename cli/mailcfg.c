@@ -4,93 +4,28 @@
  */
 #include "core/compat.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include "cli.h"
 #include "core/buf.h"
+#include "devconf.h"
 #include "mailcfg.h"
-
-static int conf_path(struct buf *out)
-{
-	return buf_addf(out, "%s/.facta/mail.conf", cli_account_dir);
-}
-
-static char *value_of(const char *text, const char *key)
-{
-	size_t klen = strlen(key);
-
-	for (const char *p = text; p && *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-
-		if (len > klen && !strncmp(p, key, klen) && p[klen] == '=')
-			return strndup(p + klen + 1, len - klen - 1);
-		p = nl ? nl + 1 : NULL;
-	}
-	return NULL;
-}
-
-static int read_conf(struct buf *text, struct facta_err *err)
-{
-	struct buf path = BUF_INIT;
-	char chunk[4096];
-	struct stat sb;
-	FILE *f;
-	size_t n;
-	int rc = 0;
-
-	if (conf_path(&path) < 0)
-		return err_nomem(err);
-	if (!(f = fopen(path.ptr, "r")))
-		goto cleanup;
-	if (fstat(fileno(f), &sb) == 0 && (sb.st_mode & 077))
-		fprintf(stderr,
-			"warning: '%s' is readable by others; it holds the"
-			" smtp password (chmod 600 it)\n",
-			path.ptr);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_add(text, chunk, n) < 0) {
-			rc = err_nomem(err);
-			break;
-		}
-	fclose(f);
-cleanup:
-	buf_dispose(&path);
-	return rc;
-}
-
-static const char *pick(const char *env, const char *file)
-{
-	const char *e = getenv(env);
-
-	return e && *e ? e : file;
-}
 
 int mailcfg_load(struct mailcfg *cfg, struct facta_err *err)
 {
 	struct buf text = BUF_INIT;
-	const char *e;
 	int rc;
 
 	memset(cfg, 0, sizeof(*cfg));
-	if ((rc = read_conf(&text, err)) < 0)
+	if ((rc = devconf_read(&text, "mail.conf", "smtp password", err)) < 0)
 		return rc;
-	cfg->url = value_of(text.ptr, "smtp_url");
-	cfg->user = value_of(text.ptr, "smtp_user");
-	cfg->password = value_of(text.ptr, "smtp_password");
+	cfg->url = devconf_value(text.ptr, "smtp_url");
+	cfg->user = devconf_value(text.ptr, "smtp_user");
+	cfg->password = devconf_value(text.ptr, "smtp_password");
 	buf_dispose(&text);
-	cfg->s.url = pick("FACTA_SMTP_URL", cfg->url);
-	cfg->s.user = pick("FACTA_SMTP_USER", cfg->user);
-	cfg->s.password = pick("FACTA_SMTP_PASSWORD", cfg->password);
-	if ((e = getenv("FACTA_SMTP_TIMEOUT_MS")) && *e) {
-		char *end;
-		long v = strtol(e, &end, 10);
-
-		if (!*end && v > 0 && v < 600000)
-			cfg->s.timeout_ms = v;
-	}
+	cfg->s.url = devconf_pick("FACTA_SMTP_URL", cfg->url);
+	cfg->s.user = devconf_pick("FACTA_SMTP_USER", cfg->user);
+	cfg->s.password = devconf_pick("FACTA_SMTP_PASSWORD", cfg->password);
+	cfg->s.timeout_ms = devconf_timeout("FACTA_SMTP_TIMEOUT_MS",
+					    cfg->s.timeout_ms);
 	return 0;
 }
 
@@ -104,45 +39,5 @@ void mailcfg_dispose(struct mailcfg *cfg)
 
 int mailcfg_set(const char *key, const char *value, struct facta_err *err)
 {
-	struct buf text = BUF_INIT, out = BUF_INIT, path = BUF_INIT,
-		   tmp = BUF_INIT;
-	size_t klen = strlen(key);
-	int fd = -1, rc;
-
-	if (strchr(value, '\n') || strchr(value, '\r'))
-		return err_set(err, FACTA_EINVALID, "%s: no line breaks", key);
-	if ((rc = read_conf(&text, err)) < 0)
-		return rc;
-	for (const char *p = text.ptr; *p && rc == 0;) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
-
-		if (!(klen < len && !strncmp(p, key, klen) && p[klen] == '='))
-			rc = buf_add(&out, p, len);
-		p += len;
-	}
-	if (rc == 0 && *value)
-		rc = buf_addf(&out, "%s=%s\n", key, value);
-	if (rc == 0 && (rc = conf_path(&path)) == 0)
-		rc = buf_addf(&tmp, "%s.tmp", path.ptr);
-	if (rc < 0) {
-		rc = err_nomem(err);
-		goto cleanup;
-	}
-	if ((fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0 ||
-	    fchmod(fd, 0600) < 0 ||
-	    write(fd, out.ptr, out.len) != (ssize_t)out.len || fsync(fd) < 0 ||
-	    close(fd) < 0 || (fd = -1, rename(tmp.ptr, path.ptr) < 0)) {
-		rc = err_set(err, FACTA_EIO, "cannot write '%s': %s", path.ptr,
-			     strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		unlink(tmp.ptr);
-	}
-cleanup:
-	buf_dispose(&text);
-	buf_dispose(&out);
-	buf_dispose(&path);
-	buf_dispose(&tmp);
-	return rc;
+	return devconf_set("mail.conf", "smtp password", key, value, err);
 }

@@ -64,6 +64,12 @@ static int link_target(char *out, size_t cap, const char *link)
 int cli_write_output(const char *path, const char *data, size_t len,
 		     struct facta_err *err)
 {
+	return cli_write_output_mode(path, data, len, 0644, err);
+}
+
+int cli_write_output_mode(const char *path, const char *data, size_t len,
+			  int mode, struct facta_err *err)
+{
 	struct buf tmp = BUF_INIT;
 	char real[PATH_MAX];
 	struct stat st;
@@ -89,7 +95,8 @@ int cli_write_output(const char *path, const char *data, size_t len,
 	}
 	if (buf_addf(&tmp, "%s.tmp%ld", path, (long)getpid()) < 0)
 		return err_nomem(err);
-	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		  (mode_t)mode);
 	if (fd < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
 		rc = err_set(err, FACTA_EIO, "cannot write '%s': %s", path,
 			     strerror(errno));
