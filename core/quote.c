@@ -161,8 +161,9 @@ static int resolve(char id[33], struct ledger *l, const char *ref,
 	if ((rc = db_prepare(&st, l,
 			     "SELECT id FROM quotes WHERE created = 1 AND"
 			     " number = ?1 UNION SELECT id FROM quotes WHERE"
-			     " created = 1 AND ?2 AND substr(id, 1, ?3) = ?1"
-			     " LIMIT 2",
+			     " created = 1 AND ?2 AND id >= lower(?1) AND"
+			     " id < lower(?1) || 'g' AND"
+			     " substr(id, 1, ?3) = lower(?1) LIMIT 2",
 			     err)) < 0)
 		return rc;
 	db_bind_text(st, 1, ref);
