@@ -488,16 +488,14 @@ static const char *show_vat_of(const char *s)
 	return "excl";
 }
 
-/* The number and date of another invoice (credit notes' original). */
-static int related_invoice(struct doc *d, struct ledger *l, const char *id,
-			   struct facta_err *err)
+/* Fills d's related number and date from sql (?1 = id). */
+static int related_doc(struct doc *d, struct ledger *l, const char *sql,
+		       const char *id, struct facta_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((rc = db_prepare(&st, l,
-			     "SELECT number, date FROM invoices WHERE id = ?",
-			     err)) < 0)
+	if ((rc = db_prepare(&st, l, sql, err)) < 0)
 		return rc;
 	db_bind_text(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -509,25 +507,22 @@ static int related_invoice(struct doc *d, struct ledger *l, const char *id,
 	return 0;
 }
 
+/* The number and date of another invoice (credit notes' original). */
+static int related_invoice(struct doc *d, struct ledger *l, const char *id,
+			   struct facta_err *err)
+{
+	return related_doc(d, l,
+			   "SELECT number, date FROM invoices WHERE id = ?", id,
+			   err);
+}
+
 /* The number and date of the quote an invoice was made from. */
 static int related_quote(struct doc *d, struct ledger *l, const char *id,
 			 struct facta_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if ((rc = db_prepare(&st, l,
-			     "SELECT number, date FROM quotes WHERE id = ?",
-			     err)) < 0)
-		return rc;
-	db_bind_text(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		d->related_number = db_column_dup(st, 0);
-		date_format(d->related_date,
-			    (int32_t)sqlite3_column_int64(st, 1));
-	}
-	sqlite3_finalize(st);
-	return 0;
+	return related_doc(d, l,
+			   "SELECT number, date FROM quotes WHERE id = ?", id,
+			   err);
 }
 
 /* The live document of a draft: today's company and relation details. */
