@@ -27,15 +27,6 @@ static int dup_or_null(char **out, const char *s)
 	return (*out = strdup(s)) ? 0 : FACTA_ENOMEM;
 }
 
-static int is_hex(const char *s)
-{
-	for (; *s; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') ||
-		      (*s >= 'A' && *s <= 'F')))
-			return 0;
-	return 1;
-}
-
 /*
  * Finds the invoice id for a number, an id or a unique id prefix. Ids are
  * lowercase hex, so a prefix is the key range [prefix, prefix "g"): the
@@ -44,27 +35,14 @@ static int is_hex(const char *s)
 static int resolve(char id[33], struct ledger *l, const char *ref,
 		   struct facta_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	size_t hits = 0, len = strlen(ref);
+	size_t hits;
 	int rc;
 
-	if ((rc = db_prepare(&st, l,
-			     "SELECT id FROM invoices WHERE created = 1 AND"
-			     " number = ?1 UNION SELECT id FROM invoices WHERE"
-			     " created = 1 AND (deleted = 0 OR frozen IS NOT"
-			     " NULL) AND ?2 AND id >= lower(?1) AND"
-			     " id < lower(?1) || 'g' AND"
-			     " substr(id, 1, ?3) = lower(?1) LIMIT 2",
-			     err)) < 0)
+	/* A deleted draft is gone; a finalized invoice never is. */
+	if ((rc = ledger_find_ref(id, &hits, l, "invoices", 1,
+				  "deleted = 0 OR frozen IS NOT NULL", ref,
+				  err)) < 0)
 		return rc;
-	db_bind_text(st, 1, ref);
-	sqlite3_bind_int(st, 2, len >= 4 && len <= 32 && is_hex(ref));
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)len);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (hits++ == 0)
-			snprintf(id, 33, "%s", sqlite3_column_text(st, 0));
-	}
-	sqlite3_finalize(st);
 	if (hits == 1)
 		return 0;
 	if (hits > 1)

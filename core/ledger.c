@@ -350,6 +350,50 @@ int json_dump_into(struct buf *out, json_t *o)
 	return rc;
 }
 
+static int is_hex(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') ||
+		      (*s >= 'A' && *s <= 'F')))
+			return 0;
+	return 1;
+}
+
+int ledger_find_ref(char id[33], size_t *hits, struct ledger *l,
+		    const char *table, int with_number, const char *live,
+		    const char *ref, struct facta_err *err)
+{
+	struct buf sql = BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	size_t len = strlen(ref);
+	int rc;
+
+	*hits = 0;
+	/* The id prefix is a key range on the primary key, not a scan. */
+	if ((with_number &&
+	     buf_addf(&sql, "SELECT id FROM %s WHERE created = 1 AND"
+			    " number = ?1 UNION ", table) < 0) ||
+	    buf_addf(&sql, "SELECT id FROM %s WHERE created = 1 AND (%s) AND"
+			   " ?2 AND id >= lower(?1) AND id < lower(?1) || 'g'"
+			   " AND substr(id, 1, ?3) = lower(?1) LIMIT 2",
+		     table, live) < 0) {
+		rc = err_nomem(err);
+		goto cleanup;
+	}
+	if ((rc = db_prepare(&st, l, sql.ptr, err)) < 0)
+		goto cleanup;
+	db_bind_text(st, 1, ref);
+	sqlite3_bind_int(st, 2, len >= 4 && len <= 32 && is_hex(ref));
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)len);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		if ((*hits)++ == 0)
+			snprintf(id, 33, "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+cleanup:
+	buf_dispose(&sql);
+	return rc;
+}
+
 int ledger_new_id(char out[33], struct facta_err *err)
 {
 	unsigned char raw[16];

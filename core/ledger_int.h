@@ -149,6 +149,16 @@ int db_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Returns a malloc'ed copy of a text column (NULL for SQL NULL). */
 char *db_column_dup(sqlite3_stmt *st, int i);
 
+/*
+ * The rows of table (created = 1) that REF names: by number (with_number)
+ * or, when ref is 4-32 hex digits, by id prefix among rows meeting live (an
+ * SQL condition; "1" for all). *hits gets 0, 1 or 2 (more); id the first.
+ * Callers say what a miss or an ambiguous REF means.
+ */
+int ledger_find_ref(char id[33], size_t *hits, struct ledger *l,
+		    const char *table, int with_number, const char *live,
+		    const char *ref, struct facta_err *err);
+
 /* A writable ledger or FACTA_EREADONLY. */
 int ledger_check_writable(struct ledger *l, struct facta_err *err);
 

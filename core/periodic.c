@@ -345,8 +345,7 @@ static int is_hex(const char *s)
 static int resolve(char id[33], struct ledger *l, const char *ref,
 		   struct facta_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	size_t hits = 0, len = strlen(ref);
+	size_t hits, len = strlen(ref);
 	char subject[48];
 	int rc;
 
@@ -357,17 +356,9 @@ static int resolve(char id[33], struct ledger *l, const char *ref,
 			       " its first characters; see 'facta periodic"
 			       " list')",
 			       subject);
-	if ((rc = db_prepare(&st, l,
-			     "SELECT id FROM periodic WHERE created = 1 AND"
-			     " substr(id, 1, ?2) = ?1 LIMIT 2",
-			     err)) < 0)
+	if ((rc = ledger_find_ref(id, &hits, l, "periodic", 0, "1", ref,
+				  err)) < 0)
 		return rc;
-	db_bind_text(st, 1, ref);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)len);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		if (hits++ == 0)
-			snprintf(id, 33, "%s", sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
 	if (hits == 1)
 		return 0;
 	if (hits > 1)
