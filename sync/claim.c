@@ -23,41 +23,10 @@
 /* Rounds of "not there yet, but our push was refused" before giving up. */
 #define ROUNDS 3
 
-static int pick_remote(char **out, struct repo *r, struct facta_err *err)
-{
-	git_strarray names = {NULL, 0};
-	git_config *cfg = NULL;
-	git_buf v = {NULL, 0, 0};
-	const char *pick = NULL;
-	int rc;
-
-	*out = NULL;
-	if (git_remote_list(&names, r->git) < 0) {
-		rc = repo_git_fail(err, "cannot list the remotes of '%s'",
-				   r->dir);
-		goto cleanup;
-	}
-	if (git_repository_config_snapshot(&cfg, r->git) == 0 &&
-	    git_config_get_string_buf(&v, cfg, "facta.numberingRemote") == 0)
-		pick = v.ptr;
-	for (size_t i = 0; !pick && i < names.count; i++)
-		if (!strcmp(names.strings[i], "origin"))
-			pick = "origin";
-	if (!pick && names.count)
-		pick = names.strings[0];
-	git_error_clear();
-	rc = pick && !(*out = strdup(pick)) ? err_nomem(err) : 0;
-cleanup:
-	git_buf_dispose(&v);
-	git_config_free(cfg);
-	git_strarray_dispose(&names);
-	return rc;
-}
-
 int claim_has_remote(int *out, struct repo *r, struct facta_err *err)
 {
 	char *name = NULL;
-	int rc = pick_remote(&name, r, err);
+	int rc = repo_numbering_remote(&name, r, err);
 
 	*out = name != NULL;
 	free(name);
@@ -380,7 +349,7 @@ int claim_take(char **out_holder, struct repo *r, const char *key,
 		BUG("claim key '%s' is not [a-z0-9/-]+", key);
 	if (strchr(value, '\n'))
 		BUG("claim value is not one line");
-	if ((rc = pick_remote(&name, r, err)) < 0)
+	if ((rc = repo_numbering_remote(&name, r, err)) < 0)
 		goto cleanup;
 	if (!name) {
 		rc = err_set(err, FACTA_ENOTFOUND,

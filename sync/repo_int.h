@@ -128,4 +128,10 @@ int repo_sync_remote(struct sync_report *rep, struct repo *r,
 		     git_remote *remote, const char *replica,
 		     struct facta_err *err);
 
+/*
+ * The remote that hands out numbers and claims: facta.numberingRemote,
+ * else "origin", else the first remote; *out is NULL without remotes.
+ */
+int repo_numbering_remote(char **out, struct repo *r, struct facta_err *err);
+
 #endif

@@ -70,7 +70,7 @@ static bool trailer_u64(uint64_t *out, const char *msg, const char *key)
 	return !errno && !*end;
 }
 
-static int pick_remote(char **out, struct repo *r, struct facta_err *err)
+int repo_numbering_remote(char **out, struct repo *r, struct facta_err *err)
 {
 	git_strarray names = {NULL, 0};
 	git_config *cfg = NULL;
@@ -604,7 +604,7 @@ int series_claimer_init(struct series_claimer *c, struct repo *r,
 	snprintf(c->replica, sizeof(c->replica), "%s", replica);
 	c->num.self = c;
 	c->num.claim = claim;
-	if ((rc = pick_remote(&c->remote, r, err)) < 0)
+	if ((rc = repo_numbering_remote(&c->remote, r, err)) < 0)
 		return rc;
 	config_get(&c->offline, r, "facta.offlineSeries");
 	config_get(&owner, r, "facta.offlineReplica");
@@ -689,7 +689,7 @@ int series_offline_reserve(struct repo *r, const char *tag, const char *replica,
 			     tag);
 		goto cleanup;
 	}
-	if ((rc = pick_remote(&name, r, err)) < 0)
+	if ((rc = repo_numbering_remote(&name, r, err)) < 0)
 		goto cleanup;
 	if (!name) {
 		rc = err_set(err, FACTA_ENOTFOUND,
