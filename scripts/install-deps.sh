@@ -8,6 +8,7 @@ packages=(
 	libsqlite3-dev libgit2-dev liblua5.4-dev libhpdf-dev libcurl4-openssl-dev
 	libjansson-dev zlib1g-dev libcmocka-dev libcsv-dev libxlsxwriter-dev openssh-server
 	fonts-dejavu-core fonttools qpdf poppler-utils sqlite3 python3-aiosmtpd
+	openssl strace
 )
 missing=()
 for p in "${packages[@]}"; do

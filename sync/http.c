@@ -5,9 +5,11 @@
  */
 #include "core/compat.h"
 
-#include <curl/curl.h>
+#include <ctype.h>
+
 
 #include "core/error.h"
+#include "sync/curl_load.h"
 #include "lookup_int.h"
 
 static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
@@ -34,46 +36,43 @@ int http_request(struct buf *out, long *status, const char *url,
 		 const char *body, const char *const *headers,
 		 long timeout_ms, const char *what, struct facta_err *err)
 {
-	static int inited;
+	const struct curl_api *cu;
 	struct curl_slist *hl = NULL;
 	CURL *c;
 	CURLcode cc;
 	char host[200];
 	int rc = 0;
 
-	if (!inited) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-			return err_set(err, FACTA_ENET, "cannot start libcurl");
-		inited = 1;
-	}
+	if ((rc = curl_api(&cu, err)) < 0)
+		return rc;
 	buf_init(out, 4u << 20);
 	*status = 0;
-	if (!(c = curl_easy_init()))
+	if (!(c = cu->easy_init()))
 		return err_nomem(err);
 	for (size_t i = 0; headers && headers[i]; i++)
-		hl = curl_slist_append(hl, headers[i]);
-	hl = curl_slist_append(hl, "Accept: application/json");
+		hl = cu->slist_append(hl, headers[i]);
+	hl = cu->slist_append(hl, "Accept: application/json");
 	if (body)
-		hl = curl_slist_append(hl, "Content-Type: application/json");
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms
+		hl = cu->slist_append(hl, "Content-Type: application/json");
+	cu->easy_setopt(c, CURLOPT_URL, url);
+	cu->easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+	cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	cu->easy_setopt(c, CURLOPT_WRITEDATA, out);
+	cu->easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms
 							       : 8000L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+	cu->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
 			 timeout_ms > 0 && timeout_ms < 4000 ? timeout_ms
 							     : 4000L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "facta");
+	cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	cu->easy_setopt(c, CURLOPT_USERAGENT, "facta");
 	if (body)
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	cc = curl_easy_perform(c);
+		cu->easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	cc = cu->easy_perform(c);
 	host_of(host, sizeof(host), url);
 	switch (cc) {
 	case CURLE_OK:
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+		cu->easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
 		break;
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:
@@ -91,22 +90,27 @@ int http_request(struct buf *out, long *status, const char *url,
 		break;
 	default:
 		rc = err_set(err, FACTA_ENET, "%s at '%s': %s", what, host,
-			     curl_easy_strerror(cc));
+			     cu->easy_strerror(cc));
 		break;
 	}
-	curl_slist_free_all(hl);
-	curl_easy_cleanup(c);
+	cu->slist_free_all(hl);
+	cu->easy_cleanup(c);
 	return rc;
 }
 
+/* RFC 3986: all but the unreserved characters as %XX (as curl_easy_escape). */
 int http_escape(struct buf *out, const char *s)
 {
-	char *e = curl_easy_escape(NULL, s, 0);
-	int rc;
+	static const char hex[] = "0123456789ABCDEF";
+	int rc = 0;
 
-	if (!e)
-		return FACTA_ENOMEM;
-	rc = buf_adds(out, e);
-	curl_free(e);
+	for (const unsigned char *p = (const unsigned char *)s; *p && !rc; p++) {
+		char pct[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+
+		if (isalnum(*p) || strchr("-._~", *p))
+			rc = buf_add(out, p, 1);
+		else
+			rc = buf_add(out, pct, 3);
+	}
 	return rc;
 }

@@ -5,11 +5,11 @@
  */
 #include "core/compat.h"
 
-#include <curl/curl.h>
 #include <time.h>
 
 #include "core/buf.h"
 #include "core/error.h"
+#include "sync/curl_load.h"
 #include "mail.h"
 
 #define LINE_MAX_LEN 78
@@ -467,7 +467,7 @@ static int is_local(const char *host)
 int mail_send(const struct mail_server *s, const char *from, const char *to,
 	      const char *msg, size_t len, struct facta_err *err)
 {
-	static int inited;
+	const struct curl_api *cu;
 	struct curl_slist *rcpt = NULL;
 	struct reader r = {msg, len};
 	char host[200], errbuf[CURL_ERROR_SIZE] = "", addr[300], q[64];
@@ -487,46 +487,43 @@ int mail_send(const struct mail_server *s, const char *from, const char *to,
 	}
 	smtps = !strncmp(s->url, "smtps://", 8);
 	host_of(host, sizeof(host), s->url);
-	if (!inited) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-			return err_set(err, FACTA_ENET, "cannot start libcurl");
-		inited = 1;
-	}
-	if (!(c = curl_easy_init()))
+	if ((rc = curl_api(&cu, err)) < 0)
+		return rc;
+	if (!(c = cu->easy_init()))
 		return err_nomem(err);
 	snprintf(addr, sizeof(addr), "<%s>", to);
-	if (!(rcpt = curl_slist_append(NULL, addr))) {
-		curl_easy_cleanup(c);
+	if (!(rcpt = cu->slist_append(NULL, addr))) {
+		cu->easy_cleanup(c);
 		return err_nomem(err);
 	}
 	snprintf(addr, sizeof(addr), "<%s>", from);
-	curl_easy_setopt(c, CURLOPT_URL, s->url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	curl_easy_setopt(c, CURLOPT_MAIL_FROM, addr);
-	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
-	curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
-	curl_easy_setopt(c, CURLOPT_READDATA, &r);
-	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
+	cu->easy_setopt(c, CURLOPT_URL, s->url);
+	cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	cu->easy_setopt(c, CURLOPT_MAIL_FROM, addr);
+	cu->easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+	cu->easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+	cu->easy_setopt(c, CURLOPT_READDATA, &r);
+	cu->easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	cu->easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	cu->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	cu->easy_setopt(c, CURLOPT_TIMEOUT_MS,
 			 s->timeout_ms > 0 ? s->timeout_ms : 15000L);
-	curl_easy_setopt(
+	cu->easy_setopt(
 	    c, CURLOPT_CONNECTTIMEOUT_MS,
 	    s->timeout_ms > 0 && s->timeout_ms < 5000 ? s->timeout_ms : 5000L);
 	/* Credentials never travel in the clear, except to this machine. */
 	if (!smtps)
-		curl_easy_setopt(c, CURLOPT_USE_SSL,
+		cu->easy_setopt(c, CURLOPT_USE_SSL,
 				 is_local(host) ? (long)CURLUSESSL_TRY
 						: (long)CURLUSESSL_ALL);
 	if (s->user && *s->user) {
-		curl_easy_setopt(c, CURLOPT_USERNAME, s->user);
-		curl_easy_setopt(c, CURLOPT_PASSWORD,
+		cu->easy_setopt(c, CURLOPT_USERNAME, s->user);
+		cu->easy_setopt(c, CURLOPT_PASSWORD,
 				 s->password ? s->password : "");
 	}
-	cc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	cc = cu->easy_perform(c);
+	cu->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	switch (cc) {
 	case CURLE_OK:
 		break;
@@ -568,11 +565,11 @@ int mail_send(const struct mail_server *s, const char *from, const char *to,
 		else
 			rc =
 			    err_set(err, FACTA_ENET, "mail server '%s': %s%s%s",
-				    host, curl_easy_strerror(cc),
+				    host, cu->easy_strerror(cc),
 				    *errbuf ? ": " : "", errbuf);
 		break;
 	}
-	curl_slist_free_all(rcpt);
-	curl_easy_cleanup(c);
+	cu->slist_free_all(rcpt);
+	cu->easy_cleanup(c);
 	return rc;
 }

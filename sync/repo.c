@@ -42,7 +42,12 @@ const char *__lsan_default_options(void)
  */
 static int lib_acquire(struct facta_err *err)
 {
-	if (git_libgit2_init() < 0)
+	int n;
+
+	repo_tls_defer(true);
+	n = git_libgit2_init();
+	repo_tls_defer(false);
+	if (n < 0)
 		return err_set(err, FACTA_EGIT,
 			       "git: cannot initialize libgit2: %s",
 			       repo_git_msg());
@@ -57,7 +62,8 @@ static int lib_acquire(struct facta_err *err)
 
 static void lib_release(void)
 {
-	git_libgit2_shutdown();
+	if (git_libgit2_shutdown() == 0)
+		repo_tls_forget();
 }
 
 const char *repo_git_msg(void)

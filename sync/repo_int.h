@@ -45,6 +45,14 @@ void repo_callbacks(git_remote_callbacks *cbs, struct repo_cb *st,
 		    struct repo *r);
 
 /*
+ * While on, libgit2's parse of its default CA bundle is only noted (see
+ * repo_net.c); an https remote loads it when it first connects. forget:
+ * libgit2's global state went away with its last shutdown.
+ */
+void repo_tls_defer(bool on);
+void repo_tls_forget(void);
+
+/*
  * Test hook: when FACTA_TEST_KILL_AT names point, the process kills itself
  * there with SIGKILL (to prove a sync killed at any point loses nothing).
  */

@@ -2,11 +2,15 @@
  * repo_net.c: what facta tells libgit2 for every remote operation:
  * credentials (https token, ssh-agent or key file; bounded retries), ssh host
  * keys checked against known_hosts (libgit2 1.5 accepts any key otherwise),
- * progress on a terminal, and the test hook that kills a sync mid-way.
+ * the TLS trust store loaded when an https remote first needs it, progress
+ * on a terminal, and the test hook that kills a sync mid-way.
  */
 #include "core/compat.h"
 
+#include <dlfcn.h>
+#include <limits.h>
 #include <signal.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "core/buf.h"
@@ -39,6 +43,80 @@ static char *setting(struct repo *r, const char *env, const char *key)
 	git_config_free(cfg);
 	git_error_clear();
 	return out;
+}
+
+/*
+ * libgit2 1.5 built with mbedTLS (Debian's) parses the whole CA bundle in
+ * git_libgit2_init: 57 M instructions, 8-10 ms on every facta command,
+ * though only an https remote needs it. facta defines the mbedTLS function
+ * itself (the program's definition comes first in the dynamic linker's
+ * search, so libgit2's call lands here): while repo_tls_defer(true) is on,
+ * as around git_libgit2_init, the parse only notes the file; on_ready loads
+ * it for real through GIT_OPT_SET_SSL_CERT_LOCATIONS before the first https
+ * connection. A libgit2 with another TLS library never calls this.
+ */
+int mbedtls_x509_crt_parse_file(void *chain, const char *path);
+
+static bool tls_deferring;
+static char tls_default[PATH_MAX];	/* the bundle init wanted, or "" */
+static bool tls_loaded;
+
+/* mbedTLS's MBEDTLS_ERR_X509_FILE_IO_ERROR */
+#define TLS_FILE_IO_ERROR (-0x2900)
+
+int mbedtls_x509_crt_parse_file(void *chain, const char *path)
+{
+	static int (*real)(void *, const char *);
+	size_t n = path ? strlen(path) : 0;
+
+	if (tls_deferring && n && n < sizeof(tls_default)) {
+		memcpy(tls_default, path, n + 1);
+		return 0;
+	}
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "mbedtls_x509_crt_parse_file");
+	return real ? real(chain, path) : TLS_FILE_IO_ERROR;
+}
+
+void repo_tls_defer(bool on)
+{
+	tls_deferring = on;
+}
+
+void repo_tls_forget(void)
+{
+	tls_loaded = false;
+	tls_default[0] = '\0';
+}
+
+/*
+ * Before libgit2 connects: an https remote gets the trust store, the file
+ * of GIT_SSL_CAINFO or the account's http.sslCAInfo (as git reads them),
+ * else the bundle libgit2 was built to use.
+ */
+static int on_ready(git_remote *remote, int direction, void *payload)
+{
+	struct repo_cb *st = payload;
+	const char *url = git_remote_url(remote);
+	char *file;
+	int rc;
+
+	(void)direction;
+	if (tls_loaded || !url || strncasecmp(url, "https://", 8))
+		return 0;
+	file = setting(st->r, "GIT_SSL_CAINFO", "http.sslCAInfo");
+	if (!file && !tls_default[0])
+		return 0; /* nothing was deferred: libgit2 has its store */
+	rc = git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS,
+			      file ? file : tls_default, NULL);
+	if (rc < 0)
+		git_error_set(GIT_ERROR_SSL,
+			      "cannot load the CA certificates from '%s'",
+			      file ? file : tls_default);
+	else
+		tls_loaded = true;
+	free(file);
+	return rc;
 }
 
 static int give_up(const char *url, const char *how)
@@ -308,6 +386,7 @@ void repo_callbacks(git_remote_callbacks *cbs, struct repo_cb *st,
 	st->r = r;
 	cbs->credentials = on_credentials;
 	cbs->certificate_check = on_certificate;
+	cbs->remote_ready = on_ready;
 	cbs->push_update_reference = on_push_update;
 	if (r && r->progress && isatty(STDERR_FILENO)) {
 		cbs->transfer_progress = on_progress;

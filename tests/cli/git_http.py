@@ -3,11 +3,14 @@
 # bare repositories under ROOT through `git http-backend` (CGI) on
 # 127.0.0.1:PORT. With TOKEN set, every request needs HTTP Basic auth with
 # that password (any user), else 401, so credential handling is tested.
+# With GIT_HTTP_TLS=CERT:KEY in the environment it speaks https with that
+# certificate instead.
 # Usage: git_http.py ROOT PORTFILE [TOKEN]; writes the bound port to PORTFILE.
 import base64
 import http.server
 import os
 import socketserver
+import ssl
 import subprocess
 import sys
 
@@ -96,6 +99,11 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
 
 srv = Server(("127.0.0.1", 0), Handler)
+if os.environ.get("GIT_HTTP_TLS"):
+    cert, key = os.environ["GIT_HTTP_TLS"].split(":")
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
 with open(PORTFILE + ".tmp", "w") as f:
     f.write(str(srv.server_address[1]))
 os.rename(PORTFILE + ".tmp", PORTFILE)

@@ -36,7 +36,8 @@ start_git_daemon() {
 	return 1
 }
 
-# start_http ROOT [TOKEN]: smart HTTP for ROOT; sets $HTTP_URL.
+# start_http ROOT [TOKEN]: smart HTTP for ROOT; sets $HTTP_URL. With
+# GIT_HTTP_TLS=CERT:KEY set, https (the URL still says http: see start_https).
 start_http() {
 	local root=$1 token=${2:-} pf="$T/.http.port.$RANDOM"
 	/usr/bin/python3 "$FACTA_SOURCE_DIR/tests/cli/git_http.py" "$root" "$pf" $token &
@@ -47,4 +48,11 @@ start_http() {
 	done
 	[ -s "$pf" ] || { echo "cannot start http server" >&2; return 1; }
 	HTTP_URL="http://127.0.0.1:$(cat "$pf")"
+}
+
+# start_https ROOT CERT KEY: smart HTTP over TLS with that certificate;
+# sets $HTTPS_URL.
+start_https() {
+	GIT_HTTP_TLS="$2:$3" start_http "$1" || return 1
+	HTTPS_URL=${HTTP_URL/http:/https:}
 }
