@@ -18,6 +18,9 @@
 #include "core/sha256.h"
 #include "relation_cmds.h"
 
+/* The largest relations file or mapping read. */
+#define FILE_MAX ((size_t)256 << 20)
+
 static const char import_help[] =
 	"usage: facta relation import FILE [--preview [--rows N] [--json]]\n"
 	"                             [--skip-invalid [--report FILE]]\n"
@@ -57,31 +60,6 @@ static const char export_help[] =
 	"Writes the relations as CSV (UTF-8 with BOM, ';' for Dutch Excel;\n"
 	"stdout without -o) or XLSX (-o FILE.xlsx). The file imports again\n"
 	"with 'facta relation import' with every column mapped.\n";
-
-static int read_file(struct buf *out, const char *path, struct facta_err *err)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-
-	buf_init(out, (size_t)256 << 20);
-	if (!f)
-		return err_set(err, errno == ENOENT ? FACTA_ENOTFOUND : FACTA_EIO,
-			       "cannot open '%s': %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_add(out, chunk, n) < 0) {
-			fclose(f);
-			return err_set(err, FACTA_EINVALID,
-				       "'%s' is too large (over 256 MB)", path);
-		}
-	if (ferror(f)) {
-		fclose(f);
-		return err_set(err, FACTA_EIO, "cannot read '%s': %s", path,
-			       strerror(errno));
-	}
-	fclose(f);
-	return 0;
-}
 
 /* Writes data to path atomically (see cli_write_output). */
 static int write_file(const char *path, const char *data, size_t len,
@@ -348,13 +326,13 @@ int relation_cmd_import(int argc, char **argv)
 					 &err) < 0)
 		goto fail;
 	if (mapping) {
-		if ((rc = read_file(&text, mapping, &err)) < 0 ||
+		if ((rc = buf_read_file(&text, mapping, FILE_MAX, &err)) < 0 ||
 		    (rc = relimport_map_parse(&map, text.ptr, text.len, mapping,
 					      &err)) < 0)
 			goto fail;
 	}
 	explicit_map = map.n > 0;
-	if ((rc = read_file(&data, pos[0], &err)) < 0)
+	if ((rc = buf_read_file(&data, pos[0], FILE_MAX, &err)) < 0)
 		goto fail;
 	if ((rc = account_open(&a, &err)) < 0)
 		goto fail;
@@ -370,7 +348,8 @@ int relation_cmd_import(int argc, char **argv)
 		    access(saved.ptr, R_OK) == 0) {
 			relimport_free(plan);
 			plan = NULL;
-			if ((rc = read_file(&text, saved.ptr, &err)) < 0 ||
+			if ((rc = buf_read_file(&text, saved.ptr, FILE_MAX,
+						 &err)) < 0 ||
 			    (rc = relimport_map_parse(&map, text.ptr, text.len,
 						      saved.ptr, &err)) < 0)
 				goto fail;

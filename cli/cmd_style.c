@@ -127,31 +127,6 @@ cleanup:
 	return rc;
 }
 
-static int read_all(struct buf *out, const char *path, size_t max,
-		    struct facta_err *err)
-{
-	char chunk[8192];
-	FILE *f = fopen(path, "rb");
-	size_t n;
-	int rc = 0;
-
-	if (!f)
-		return err_set(err,
-			       errno == ENOENT ? FACTA_ENOTFOUND : FACTA_EIO,
-			       "cannot open '%s': %s", path, strerror(errno));
-	buf_init(out, max);
-	while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_add(out, chunk, n) < 0)
-			rc = err_set(err, FACTA_EINVALID,
-				     "'%s' is too large (%zu KiB at most)",
-				     path, max >> 10);
-	if (!rc && ferror(f))
-		rc = err_set(err, FACTA_EIO, "cannot read '%s': %s", path,
-			     strerror(errno));
-	fclose(f);
-	return rc;
-}
-
 static int write_new(const char *path, const void *data, size_t len,
 		     int replace, struct facta_err *err)
 {
@@ -200,7 +175,7 @@ static int load_style(struct buf *src, char *chunk, size_t n,
 	if (access(arg, F_OK) == 0 || strchr(arg, '/') ||
 	    (strlen(arg) > 4 && !strcmp(arg + strlen(arg) - 4, ".lua"))) {
 		snprintf(chunk, n, "%s", arg);
-		return read_all(src, arg, STYLE_SOURCE_MAX, err);
+		return buf_read_file(src, arg, STYLE_SOURCE_MAX, err);
 	}
 	if ((rc = style_check_name(arg, err)) < 0)
 		return rc;
@@ -215,7 +190,7 @@ static int load_style(struct buf *src, char *chunk, size_t n,
 	}
 	if (buf_addf(&path, "%s/%s.lua", cli_styles_dir(), arg) < 0)
 		return err_nomem(err);
-	rc = read_all(src, path.ptr, STYLE_SOURCE_MAX, err);
+	rc = buf_read_file(src, path.ptr, STYLE_SOURCE_MAX, err);
 	if (rc == FACTA_ENOTFOUND)
 		rc = err_set(err, FACTA_ENOTFOUND,
 			     "no style '%s' in this account or built in", arg);
@@ -581,7 +556,7 @@ static int cmd_add(int argc, char **argv)
 		snprintf(name, sizeof(name), "%s", as);
 	if ((as ? style_check_name(name, &err)
 		: name_of_file(name, sizeof(name), pos[0], &err)) < 0 ||
-	    read_all(&src, pos[0], STYLE_SOURCE_MAX, &err) < 0)
+	    buf_read_file(&src, pos[0], STYLE_SOURCE_MAX, &err) < 0)
 		goto fail;
 	if (account_open(&m.a, &err) < 0)
 		goto fail;
@@ -630,7 +605,7 @@ static int cmd_add_asset(int argc, char **argv)
 	name = as ? as : strrchr(pos[0], '/') ? strrchr(pos[0], '/') + 1
 					       : pos[0];
 	if (style_check_asset_name(name, &err) < 0 ||
-	    read_all(&data, pos[0],
+	    buf_read_file(&data, pos[0],
 		     STYLE_FONT_MAX > STYLE_ASSET_MAX ? STYLE_FONT_MAX
 						      : STYLE_ASSET_MAX,
 		     &err) < 0) {

@@ -123,3 +123,28 @@ char *buf_detach(struct buf *b, size_t *len)
 	buf_init(b, b->max);
 	return p;
 }
+
+int buf_read_file(struct buf *out, const char *path, size_t max,
+		  struct facta_err *err)
+{
+	char chunk[65536];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+	int rc = 0;
+
+	buf_init(out, max);
+	if (!f)
+		return err_set(err,
+			       errno == ENOENT ? FACTA_ENOTFOUND : FACTA_EIO,
+			       "cannot open '%s': %s", path, strerror(errno));
+	while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(out, chunk, n) < 0)
+			rc = err_set(err, FACTA_EINVALID,
+				     "'%s' is too large (%zu KiB at most)",
+				     path, max >> 10);
+	if (!rc && ferror(f))
+		rc = err_set(err, FACTA_EIO, "cannot read '%s': %s", path,
+			     strerror(errno));
+	fclose(f);
+	return rc;
+}

@@ -42,6 +42,16 @@ int buf_addch(struct buf *b, char c);
 int buf_addf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+struct facta_err;
+
+/*
+ * Replaces *out (set up here with max) with the whole file at path.
+ * Errors: FACTA_ENOTFOUND/FACTA_EIO naming the file, FACTA_EINVALID when
+ * it is larger than max.
+ */
+int buf_read_file(struct buf *out, const char *path, size_t max,
+		  struct facta_err *err);
+
 /* Shortens to len (len <= b->len). */
 void buf_truncate(struct buf *b, size_t len);
 

@@ -45,6 +45,24 @@ void repo_callbacks(git_remote_callbacks *cbs, struct repo_cb *st,
 		    struct repo *r);
 
 /*
+ * When the git directory gitdir (of git: the account's, or a path remote's)
+ * has more than REPO_MAX_PACKS packs or about REPO_MAX_LOOSE loose objects:
+ * packs the loose objects together with the smallest packs, as many as keep
+ * the pack sizes growing by a factor 2 (geometric repacking), so a repack
+ * costs in proportion to what came in lately, not to the history. *done
+ * says whether it wrote a pack.
+ */
+int repo_maintain(bool *done, git_repository *git, const char *gitdir,
+		  struct facta_err *err);
+
+/*
+ * Chooses the TCP stream libgit2 uses for the remote at url (see
+ * repo_stream.c): facta's for git://, http:// and https://, libgit2's for
+ * the rest. Call right before connecting (the choice is global).
+ */
+int repo_stream_for(const char *url);
+
+/*
  * While on, libgit2's parse of its default CA bundle is only noted (see
  * repo_net.c); an https remote loads it when it first connects. forget:
  * libgit2's global state went away with its last shutdown.

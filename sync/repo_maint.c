@@ -217,20 +217,280 @@ cleanup:
 	return rc;
 }
 
-int repo_maybe_repack(bool *done, struct repo *r, struct facta_err *err)
+/*
+ * About how many loose objects objects/ holds, from one directory of 256
+ * (as git gc --auto does): scanning all of them cost every sync ~100
+ * directory reads.
+ */
+static size_t loose_estimate(const char *objects)
 {
-	struct repo_stats st;
-	int rc;
+	struct buf sub = BUF_INIT;
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	if (buf_addf(&sub, "%s/17", objects) < 0 || !(d = opendir(sub.ptr))) {
+		buf_dispose(&sub);
+		return 0;
+	}
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	buf_dispose(&sub);
+	return n * 256;
+}
+
+/* One pack of objects/pack: its name (pack-<hex>) and object count. */
+struct pack_info {
+	char name[64];
+	uint32_t objects;
+};
+
+/* The object count of a version 2 .idx file, -1 if it is not one. */
+static int64_t idx_count(const unsigned char *p, size_t len)
+{
+	static const unsigned char magic[8] = {0xff, 't', 'O', 'c', 0, 0, 0, 2};
+	const unsigned char *n;
+	uint32_t count;
+
+	if (len < 8 + 256 * 4 || memcmp(p, magic, 8))
+		return -1;
+	n = p + 8 + 255 * 4;
+	count = (uint32_t)n[0] << 24 | (uint32_t)n[1] << 16 |
+		(uint32_t)n[2] << 8 | n[3];
+	if ((len - 8 - 256 * 4) / GIT_OID_RAWSZ < count)
+		return -1;
+	return count;
+}
+
+/*
+ * Reads dir/name.idx; with pb, inserts every object it lists. Returns the
+ * object count, -1 when the file is unreadable or no .idx (version 2).
+ */
+static int64_t idx_read(const char *dir, const char *name,
+			git_packbuilder *pb)
+{
+	struct buf path = BUF_INIT, data = BUF_INIT;
+	struct facta_err err;
+	const unsigned char *ids;
+	int64_t count = -1;
+	git_oid id;
+
+	/* An .idx lists up to 2^32 objects of 28 bytes: 4 GB is the cap. */
+	if (buf_addf(&path, "%s/%s.idx", dir, name) < 0 ||
+	    buf_read_file(&data, path.ptr, (size_t)1 << 32, &err) < 0 ||
+	    (count = idx_count((const unsigned char *)data.ptr, data.len)) < 0)
+		goto done;
+	ids = (const unsigned char *)data.ptr + 8 + 256 * 4;
+	for (int64_t i = 0; pb && i < count; i++) {
+		git_oid_fromraw(&id, ids + i * GIT_OID_RAWSZ);
+		if (git_packbuilder_insert(pb, &id, NULL) < 0) {
+			count = -1;
+			break;
+		}
+	}
+done:
+	buf_dispose(&path);
+	buf_dispose(&data);
+	return count;
+}
+
+static int by_objects(const void *a, const void *b)
+{
+	const struct pack_info *x = a, *y = b;
+
+	return x->objects < y->objects ? -1 : x->objects > y->objects;
+}
+
+/* The packs of dir, fewest objects first; -1 on an unreadable .idx. */
+static int list_packs(const char *dir, struct pack_info **out, size_t *n)
+{
+	struct pack_info *v = NULL, *nv;
+	struct dirent *de;
+	size_t cap = 0;
+	int rc = 0;
+	DIR *d;
+
+	*out = NULL;
+	*n = 0;
+	if (!(d = opendir(dir)))
+		return 0;
+	while ((de = readdir(d)) && rc == 0) {
+		size_t len = strlen(de->d_name);
+		int64_t count;
+
+		if (len < 10 || len - 5 >= sizeof(v->name) ||
+		    strncmp(de->d_name, "pack-", 5) ||
+		    strcmp(de->d_name + len - 5, ".pack"))
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 32;
+			if (!(nv = realloc(v, cap * sizeof(*v)))) {
+				rc = -1;
+				break;
+			}
+			v = nv;
+		}
+		memcpy(v[*n].name, de->d_name, len - 5);
+		v[*n].name[len - 5] = '\0';
+		if ((count = idx_read(dir, v[*n].name, NULL)) < 0)
+			continue; /* being written by another process */
+		v[*n].objects = (uint32_t)count;
+		(*n)++;
+	}
+	closedir(d);
+	if (rc < 0) {
+		free(v);
+		*n = 0;
+		return rc;
+	}
+	qsort(v, *n, sizeof(*v), by_objects);
+	*out = v;
+	return 0;
+}
+
+/*
+ * How many of the smallest packs to merge so that the rest, with the merged
+ * one, grow by at least a factor 2 each (git repack --geometric=2): every
+ * object is then rewritten O(log n) times over the life of the repository,
+ * and a merge costs what came in lately, not the whole history.
+ */
+static size_t geometric_split(const struct pack_info *p, size_t n)
+{
+	uint64_t sum = 0;
+	size_t split = n;
+
+	/* The largest packs that already form a progression stay. */
+	while (split > 1 && (uint64_t)p[split - 2].objects * 2 <=
+				p[split - 1].objects)
+		split--;
+	if (split == 1 && n > 1)
+		split = 0;
+	for (size_t i = 0; i < split; i++)
+		sum += p[i].objects;
+	/* The merged pack must not be larger than half the next one. */
+	while (split < n && sum * 2 > p[split].objects)
+		sum += p[split++].objects;
+	return split;
+}
+
+/* Loose objects into a packbuilder (with remove: deleted from disk). */
+static int insert_loose(const char *objects, git_packbuilder *pb, bool remove)
+{
+	struct buf sub = BUF_INIT, hex = BUF_INIT;
+	struct dirent *de, *fe;
+	int rc = 0;
+	DIR *d, *fd;
+	git_oid id;
+
+	if (!(d = opendir(objects)))
+		return 0;
+	while (rc == 0 && (de = readdir(d))) {
+		if (!is_hex2(de->d_name))
+			continue;
+		buf_reset(&sub);
+		if (buf_addf(&sub, "%s/%s", objects, de->d_name) < 0 ||
+		    !(fd = opendir(sub.ptr)))
+			continue;
+		while (rc == 0 && (fe = readdir(fd))) {
+			if (fe->d_name[0] == '.')
+				continue;
+			buf_reset(&hex);
+			if (buf_addf(&hex, "%s%s", de->d_name, fe->d_name) < 0)
+				rc = -1;
+			else if (remove) {
+				buf_reset(&hex);
+				if (buf_addf(&hex, "%s/%s", sub.ptr,
+					     fe->d_name) == 0)
+					unlink(hex.ptr);
+			} else if (git_oid_fromstr(&id, hex.ptr) == 0 &&
+				   git_packbuilder_insert(pb, &id, NULL) < 0)
+				rc = -1;
+		}
+		closedir(fd);
+		if (remove)
+			rmdir(sub.ptr);
+	}
+	closedir(d);
+	buf_dispose(&sub);
+	buf_dispose(&hex);
+	return rc;
+}
+
+static void drop_pack(const char *dir, const char *name)
+{
+	static const char *const ext[] = {".idx", ".pack", ".rev"};
+	struct buf file = BUF_INIT;
+
+	/* The index first: a pack without one is invisible, not broken. */
+	for (size_t i = 0; i < ARRAY_SIZE(ext); i++) {
+		buf_reset(&file);
+		if (buf_addf(&file, "%s/%s%s", dir, name, ext[i]) == 0)
+			unlink(file.ptr);
+	}
+	buf_dispose(&file);
+}
+
+int repo_maintain(bool *done, git_repository *git, const char *gitdir,
+		  struct facta_err *err)
+{
+	struct buf objects = BUF_INIT, packs = BUF_INIT;
+	struct pack_info *p = NULL;
+	git_packbuilder *pb = NULL;
+	git_odb *odb = NULL;
+	size_t n = 0, split, loose;
+	const char *name;
+	int rc = 0;
 
 	*done = false;
-	if ((rc = repo_pack_stats(&st, r, err)) < 0)
-		return rc;
-	if (st.packs <= REPO_MAX_PACKS && st.loose <= REPO_MAX_LOOSE)
-		return 0;
-	if ((rc = repo_repack(r, err)) < 0)
-		return rc;
+	if (buf_addf(&objects, "%s/objects", gitdir) < 0 ||
+	    buf_addf(&packs, "%s/objects/pack", gitdir) < 0 ||
+	    list_packs(packs.ptr, &p, &n) < 0) {
+		rc = err_nomem(err);
+		goto cleanup;
+	}
+	loose = loose_estimate(objects.ptr);
+	if (n <= REPO_MAX_PACKS && loose <= REPO_MAX_LOOSE)
+		goto cleanup;
+	split = n > REPO_MAX_PACKS ? geometric_split(p, n) : 0;
+	if (git_packbuilder_new(&pb, git) < 0 ||
+	    insert_loose(objects.ptr, pb, false) < 0)
+		goto fail;
+	for (size_t i = 0; i < split; i++)
+		if (idx_read(packs.ptr, p[i].name, pb) < 0)
+			goto fail;
+	if (git_packbuilder_object_count(pb) == 0)
+		goto cleanup;
+	if (git_packbuilder_write(pb, packs.ptr, 0, NULL, NULL) < 0 ||
+	    !(name = git_packbuilder_name(pb)))
+		goto fail;
+	repo_test_hook("repack-written");
+	/* The new pack is complete on disk: the old copies can go. */
+	for (size_t i = 0; i < split; i++)
+		if (strcmp(p[i].name + 5, name))
+			drop_pack(packs.ptr, p[i].name);
+	insert_loose(objects.ptr, NULL, true);
+	if (git_repository_odb(&odb, git) == 0)
+		git_odb_refresh(odb);
 	*done = true;
-	return 0;
+	goto cleanup;
+fail:
+	rc = repo_git_fail(err, "cannot repack '%s'", gitdir);
+cleanup:
+	git_odb_free(odb);
+	git_packbuilder_free(pb);
+	free(p);
+	buf_dispose(&objects);
+	buf_dispose(&packs);
+	return rc;
+}
+
+int repo_maybe_repack(bool *done, struct repo *r, struct facta_err *err)
+{
+	const char *gitdir = git_repository_path(r->git);
+
+	return repo_maintain(done, r->git, gitdir, err);
 }
 
 static int count_txn(void *payload, const char *replica, uint64_t seq,

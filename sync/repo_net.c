@@ -90,9 +90,10 @@ void repo_tls_forget(void)
 }
 
 /*
- * Before libgit2 connects: an https remote gets the trust store, the file
- * of GIT_SSL_CAINFO or the account's http.sslCAInfo (as git reads them),
- * else the bundle libgit2 was built to use.
+ * Before libgit2 connects: the TCP stream for the url, and for an https
+ * remote the trust store: the file of GIT_SSL_CAINFO or the account's
+ * http.sslCAInfo (as git reads them), else the bundle libgit2 was built
+ * to use.
  */
 static int on_ready(git_remote *remote, int direction, void *payload)
 {
@@ -102,6 +103,8 @@ static int on_ready(git_remote *remote, int direction, void *payload)
 	int rc;
 
 	(void)direction;
+	if (repo_stream_for(url) < 0)
+		return -1;
 	if (tls_loaded || !url || strncasecmp(url, "https://", 8))
 		return 0;
 	file = setting(st->r, "GIT_SSL_CAINFO", "http.sslCAInfo");

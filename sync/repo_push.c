@@ -135,9 +135,10 @@ static int push_local(struct sync_report *rep, struct repo *r,
 	git_repository *dst = NULL;
 	git_reference *ref = NULL;
 	struct buf refname = BUF_INIT;
+	struct facta_err ignored;
 	git_oid ltip, rtip;
 	uint64_t lseq, rseq = 0;
-	bool found, rfound;
+	bool found, rfound, repacked;
 	int rc, grc;
 
 	if (buf_addf(&refname, REPO_CHAINS "%s", replica) < 0) {
@@ -195,6 +196,14 @@ static int push_local(struct sync_report *rep, struct repo *r,
 	rep->txns_pushed += lseq - rseq;
 	repo_test_hook("push-ref-moved");
 	rc = update_staged(r, remote, replica, &ltip, err);
+	/*
+	 * Every push writes a pack into a path remote, and no git runs there
+	 * to repack it: facta does, as for the account. The push has landed;
+	 * a failure here only leaves the packs for the next one.
+	 */
+	if (rc == 0 && repo_maintain(&repacked, dst, git_repository_path(dst),
+				     &ignored) < 0)
+		repacked = false;
 cleanup:
 	git_reference_free(ref);
 	git_repository_free(dst);

@@ -124,4 +124,27 @@ packs=$(ls desk/.git/objects/pack/*.pack | wc -l)
 expect_ok -A desk doctor
 expect_eq "$("$FACTA" -A desk debug digest)" "$("$FACTA" -A laptop debug digest)" "same after repack"
 
+test_case "repacking is geometric: the big old pack stays, the remote is kept too"
+for i in $(seq 120); do
+	"$FACTA" -A desk relation add --name "H$i" --address "S" --city U >/dev/null 2>&1
+done
+expect_ok -A desk sync
+expect_ok clone "$T/remote.git" tablet
+big=$(ls -S tablet/.git/objects/pack/*.pack | head -1)
+for i in $(seq 40); do
+	"$FACTA" -A desk relation add --name "N$i" --address "S" --city U >/dev/null 2>&1
+	"$FACTA" -A desk sync 2>/dev/null
+	"$FACTA" -A tablet sync --json >>tablet.json 2>/dev/null
+done
+grep -q '"repacked": true' tablet.json && ok || fail "tablet repacked"
+[ -e "$big" ] && ok || fail "the history's pack was rewritten by a small repack"
+packs=$(ls tablet/.git/objects/pack/*.pack | wc -l)
+[ "$packs" -le 17 ] && ok || fail "tablet packs: $packs"
+packs=$(ls remote.git/objects/pack/*.pack | wc -l)
+[ "$packs" -le 17 ] && ok || fail "path remote packs: $packs"
+git -C remote.git fsck --no-dangling >/dev/null 2>&1 && ok || fail "remote fsck"
+git -C tablet fsck --no-dangling >/dev/null 2>&1 && ok || fail "tablet fsck"
+expect_ok -A tablet doctor
+expect_eq "$("$FACTA" -A desk debug digest)" "$("$FACTA" -A tablet debug digest)" "same after repacks"
+
 finish
