@@ -553,6 +553,20 @@ static int open_db(struct ledger *l, const char *db_path)
 				  " PRAGMA foreign_keys=OFF;",
 				  NULL, NULL, NULL);
 	}
+	/*
+	 * The WAL stays between commands, and closing does not checkpoint:
+	 * SQLite checkpoints when it has grown (1,000 pages). Each command
+	 * otherwise created the WAL file and flushed it and the view twice
+	 * at exit, for a cache the journal can always rebuild.
+	 */
+	if (rc == SQLITE_OK) {
+		int one = 1;
+
+		sqlite3_file_control(l->db, "main", SQLITE_FCNTL_PERSIST_WAL,
+				     &one);
+		rc = sqlite3_db_config(l->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+				       1, (int *)NULL);
+	}
 	return rc;
 }
 

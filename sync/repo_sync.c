@@ -46,12 +46,18 @@ cleanup:
 	return rc;
 }
 
-/* Empties the staging namespace of remote name. */
-static int staging_clear(struct repo *r, const char *name,
-			 struct facta_err *err)
+/*
+ * Removes the staging refs of remote name that do not name a commit (claims
+ * written by older versions are blobs): libgit2's fetch negotiation fails
+ * on a local ref that is not a commit. The rest stay, so a fetch only
+ * writes the refs that moved.
+ */
+static int staging_drop_noncommits(struct repo *r, const char *name,
+				   struct facta_err *err)
 {
 	git_reference_iterator *it = NULL;
 	git_reference *ref = NULL;
+	git_object *obj = NULL;
 	struct buf glob = BUF_INIT;
 	int rc, grc;
 
@@ -64,11 +70,19 @@ static int staging_clear(struct repo *r, const char *name,
 		goto cleanup;
 	}
 	while ((grc = git_reference_next(&ref, it)) == 0) {
-		if (git_reference_delete(ref) < 0) {
-			rc = repo_git_fail(err, "cannot delete '%s'",
-					   git_reference_name(ref));
-			goto cleanup;
+		const git_oid *id = git_reference_target(ref);
+
+		if (!id || git_object_lookup(&obj, r->git, id,
+					     GIT_OBJECT_ANY) < 0 ||
+		    git_object_type(obj) != GIT_OBJECT_COMMIT) {
+			if (git_reference_delete(ref) < 0) {
+				rc = repo_git_fail(err, "cannot delete '%s'",
+						   git_reference_name(ref));
+				goto cleanup;
+			}
 		}
+		git_object_free(obj);
+		obj = NULL;
 		git_reference_free(ref);
 		ref = NULL;
 	}
@@ -78,6 +92,7 @@ static int staging_clear(struct repo *r, const char *name,
 	}
 	rc = 0;
 cleanup:
+	git_object_free(obj);
 	git_reference_free(ref);
 	git_reference_iterator_free(it);
 	buf_dispose(&glob);
@@ -97,7 +112,7 @@ int repo_fetch(struct repo *r, git_remote *remote, struct facta_err *err)
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
 	repo_callbacks(&fo.callbacks, &cb, r);
 	cb.url = git_remote_url(remote);
-	if ((rc = staging_clear(r, name, err)) < 0)
+	if ((rc = staging_drop_noncommits(r, name, err)) < 0)
 		goto cleanup;
 	if (buf_addf(&spec, "+refs/facta/*:" REPO_STAGING "%s/*", name) < 0) {
 		rc = err_nomem(err);
@@ -113,7 +128,12 @@ int repo_fetch(struct repo *r, git_remote *remote, struct facta_err *err)
 		rc = unreachable(err, remote);
 		goto cleanup;
 	}
-	fo.prune = GIT_FETCH_NO_PRUNE;
+	/*
+	 * The staging namespace mirrors the remote: forced updates, and refs
+	 * gone there are pruned here. Refs that did not move are not written
+	 * (emptying it first rewrote every ref, two fsyncs each, every sync).
+	 */
+	fo.prune = GIT_FETCH_PRUNE;
 	fo.update_fetchhead = 0;
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
 	if (git_remote_fetch(remote, &refspecs, &fo, "facta: fetch") < 0) {
