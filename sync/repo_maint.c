@@ -345,7 +345,8 @@ static int list_packs(const char *dir, struct pack_info **out, size_t *n)
 		*n = 0;
 		return rc;
 	}
-	qsort(v, *n, sizeof(*v), by_objects);
+	if (*n)
+		qsort(v, *n, sizeof(*v), by_objects);
 	*out = v;
 	return 0;
 }
