@@ -247,43 +247,58 @@ struct pack_info {
 	uint32_t objects;
 };
 
-/* The object count of a version 2 .idx file, -1 if it is not one. */
+#define IDX_HEADER (8 + 256 * 4) /* magic, version, fan-out table */
+
+/*
+ * The object count of a version 2 .idx file of len bytes whose header is
+ * p (IDX_HEADER bytes), -1 if it is not one.
+ */
 static int64_t idx_count(const unsigned char *p, size_t len)
 {
 	static const unsigned char magic[8] = {0xff, 't', 'O', 'c', 0, 0, 0, 2};
-	const unsigned char *n;
+	const unsigned char *n = p + 8 + 255 * 4;
 	uint32_t count;
 
-	if (len < 8 + 256 * 4 || memcmp(p, magic, 8))
+	if (len < IDX_HEADER || memcmp(p, magic, 8))
 		return -1;
-	n = p + 8 + 255 * 4;
 	count = (uint32_t)n[0] << 24 | (uint32_t)n[1] << 16 |
 		(uint32_t)n[2] << 8 | n[3];
-	if ((len - 8 - 256 * 4) / GIT_OID_RAWSZ < count)
+	if ((len - IDX_HEADER) / GIT_OID_RAWSZ < count)
 		return -1;
 	return count;
 }
 
 /*
- * Reads dir/name.idx; with pb, inserts every object it lists. Returns the
- * object count, -1 when the file is unreadable or no .idx (version 2).
+ * The object count of dir/name.idx, read from its header only; with pb,
+ * the whole file is read and every object it lists inserted. -1 when the
+ * file is unreadable or not an .idx of version 2.
  */
 static int64_t idx_read(const char *dir, const char *name,
 			git_packbuilder *pb)
 {
 	struct buf path = BUF_INIT, data = BUF_INIT;
+	unsigned char head[IDX_HEADER];
 	struct facta_err err;
 	const unsigned char *ids;
 	int64_t count = -1;
+	struct stat st;
 	git_oid id;
+	FILE *f = NULL;
 
+	if (buf_addf(&path, "%s/%s.idx", dir, name) < 0)
+		goto done;
+	if (!pb) {
+		if ((f = fopen(path.ptr, "rb")) && fstat(fileno(f), &st) == 0 &&
+		    fread(head, 1, sizeof(head), f) == sizeof(head))
+			count = idx_count(head, (size_t)st.st_size);
+		goto done;
+	}
 	/* An .idx lists up to 2^32 objects of 28 bytes: 4 GB is the cap. */
-	if (buf_addf(&path, "%s/%s.idx", dir, name) < 0 ||
-	    buf_read_file(&data, path.ptr, (size_t)1 << 32, &err) < 0 ||
+	if (buf_read_file(&data, path.ptr, (size_t)1 << 32, &err) < 0 ||
 	    (count = idx_count((const unsigned char *)data.ptr, data.len)) < 0)
 		goto done;
-	ids = (const unsigned char *)data.ptr + 8 + 256 * 4;
-	for (int64_t i = 0; pb && i < count; i++) {
+	ids = (const unsigned char *)data.ptr + IDX_HEADER;
+	for (int64_t i = 0; i < count; i++) {
 		git_oid_fromraw(&id, ids + i * GIT_OID_RAWSZ);
 		if (git_packbuilder_insert(pb, &id, NULL) < 0) {
 			count = -1;
@@ -291,6 +306,8 @@ static int64_t idx_read(const char *dir, const char *name,
 		}
 	}
 done:
+	if (f)
+		fclose(f);
 	buf_dispose(&path);
 	buf_dispose(&data);
 	return count;
