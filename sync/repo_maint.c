@@ -85,30 +85,42 @@ static bool is_hex2(const char *s)
 	       isxdigit((unsigned char)s[1]);
 }
 
-/* Calls fn on every loose object file (objects/xx/...) and counts them. */
-static size_t each_loose(const char *objects, bool remove)
+/*
+ * Walks the loose objects (objects/xx/...): counts them into *n, inserts
+ * them into pb when given, deletes them (and their directories) with
+ * remove. -1 when an insert failed.
+ */
+static int walk_loose(const char *objects, size_t *n, git_packbuilder *pb,
+		      bool remove)
 {
 	struct buf sub = BUF_INIT, file = BUF_INIT;
 	struct dirent *de, *fe;
-	size_t n = 0;
+	int rc = 0;
 	DIR *d, *fd;
+	git_oid id;
 
+	*n = 0;
 	if (!(d = opendir(objects)))
 		return 0;
-	while ((de = readdir(d))) {
+	while (rc == 0 && (de = readdir(d))) {
 		if (!is_hex2(de->d_name))
 			continue;
 		buf_reset(&sub);
 		if (buf_addf(&sub, "%s/%s", objects, de->d_name) < 0 ||
 		    !(fd = opendir(sub.ptr)))
 			continue;
-		while ((fe = readdir(fd))) {
+		while (rc == 0 && (fe = readdir(fd))) {
 			if (fe->d_name[0] == '.')
 				continue;
-			n++;
+			(*n)++;
 			buf_reset(&file);
-			if (remove &&
-			    buf_addf(&file, "%s/%s", sub.ptr, fe->d_name) == 0)
+			if (pb && (buf_addf(&file, "%s%s", de->d_name,
+					    fe->d_name) < 0 ||
+				   (git_oid_fromstr(&id, file.ptr) == 0 &&
+				    git_packbuilder_insert(pb, &id, NULL) < 0)))
+				rc = -1;
+			else if (remove && buf_addf(&file, "%s/%s", sub.ptr,
+						    fe->d_name) == 0)
 				unlink(file.ptr);
 		}
 		closedir(fd);
@@ -118,7 +130,7 @@ static size_t each_loose(const char *objects, bool remove)
 	closedir(d);
 	buf_dispose(&sub);
 	buf_dispose(&file);
-	return n;
+	return rc;
 }
 
 int repo_pack_stats(struct repo_stats *st, struct repo *r,
@@ -131,7 +143,7 @@ int repo_pack_stats(struct repo_stats *st, struct repo *r,
 	memset(st, 0, sizeof(*st));
 	if (buf_addf(&path, "%s/.git/objects", r->dir) < 0)
 		return err_nomem(err);
-	st->loose = each_loose(path.ptr, false);
+	walk_loose(path.ptr, &st->loose, NULL, false);
 	if (buf_adds(&path, "/pack") < 0) {
 		buf_dispose(&path);
 		return err_nomem(err);
@@ -177,6 +189,7 @@ int repo_repack(struct repo *r, struct facta_err *err)
 	git_odb *odb = NULL;
 	struct buf objects = BUF_INIT, packs = BUF_INIT;
 	const char *name;
+	size_t n;
 	int rc;
 
 	if (buf_addf(&objects, "%s/.git/objects", r->dir) < 0 ||
@@ -204,7 +217,7 @@ int repo_repack(struct repo *r, struct facta_err *err)
 	repo_test_hook("repack-written");
 	/* The new pack is complete on disk: the old copies can go. */
 	drop_packs(packs.ptr, name);
-	each_loose(objects.ptr, true);
+	walk_loose(objects.ptr, &n, NULL, true);
 	if (git_repository_odb(&odb, r->git) == 0)
 		git_odb_refresh(odb);
 	rc = 0;
@@ -393,48 +406,6 @@ static size_t geometric_split(const struct pack_info *p, size_t n)
 	return split;
 }
 
-/* Loose objects into a packbuilder (with remove: deleted from disk). */
-static int insert_loose(const char *objects, git_packbuilder *pb, bool remove)
-{
-	struct buf sub = BUF_INIT, hex = BUF_INIT;
-	struct dirent *de, *fe;
-	int rc = 0;
-	DIR *d, *fd;
-	git_oid id;
-
-	if (!(d = opendir(objects)))
-		return 0;
-	while (rc == 0 && (de = readdir(d))) {
-		if (!is_hex2(de->d_name))
-			continue;
-		buf_reset(&sub);
-		if (buf_addf(&sub, "%s/%s", objects, de->d_name) < 0 ||
-		    !(fd = opendir(sub.ptr)))
-			continue;
-		while (rc == 0 && (fe = readdir(fd))) {
-			if (fe->d_name[0] == '.')
-				continue;
-			buf_reset(&hex);
-			if (buf_addf(&hex, "%s%s", de->d_name, fe->d_name) < 0)
-				rc = -1;
-			else if (remove) {
-				buf_reset(&hex);
-				if (buf_addf(&hex, "%s/%s", sub.ptr,
-					     fe->d_name) == 0)
-					unlink(hex.ptr);
-			} else if (git_oid_fromstr(&id, hex.ptr) == 0 &&
-				   git_packbuilder_insert(pb, &id, NULL) < 0)
-				rc = -1;
-		}
-		closedir(fd);
-		if (remove)
-			rmdir(sub.ptr);
-	}
-	closedir(d);
-	buf_dispose(&sub);
-	buf_dispose(&hex);
-	return rc;
-}
 
 static void drop_pack(const char *dir, const char *name)
 {
@@ -473,7 +444,7 @@ int repo_maintain(bool *done, git_repository *git, const char *gitdir,
 		goto cleanup;
 	split = n > REPO_MAX_PACKS ? geometric_split(p, n) : 0;
 	if (git_packbuilder_new(&pb, git) < 0 ||
-	    insert_loose(objects.ptr, pb, false) < 0)
+	    walk_loose(objects.ptr, &loose, pb, false) < 0)
 		goto fail;
 	for (size_t i = 0; i < split; i++)
 		if (idx_read(packs.ptr, p[i].name, pb) < 0)
@@ -488,7 +459,7 @@ int repo_maintain(bool *done, git_repository *git, const char *gitdir,
 	for (size_t i = 0; i < split; i++)
 		if (strcmp(p[i].name + 5, name))
 			drop_pack(packs.ptr, p[i].name);
-	insert_loose(objects.ptr, NULL, true);
+	walk_loose(objects.ptr, &loose, NULL, true);
 	if (git_repository_odb(&odb, git) == 0)
 		git_odb_refresh(odb);
 	*done = true;
