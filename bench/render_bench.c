@@ -1,9 +1,13 @@
 /*
  * render_bench.c: how fast and how small facta renders: per built-in style,
- * N one-page and M three-page sample invoices through render_pdf (sandbox,
- * layout, libharu), each in its isolated child process as facta renders
- * them ("isolated": wall and CPU ms including the child) and in process
- * (the bare cost), and bytes per document. Run by bench/render.sh.
+ * N one-page and M three-page sample invoices through the renderer
+ * (sandbox, layout, libharu) in three ways: "isolated", as facta renders
+ * a batch (render_batch: one renderer child for all N documents, each
+ * under its own limits, as `facta invoice pdf --all` does), "fork/doc"
+ * (render_pdf: one child per document, as a single `facta invoice pdf`
+ * does) and "in-process" (the bare cost); wall and CPU ms per document
+ * (CPU includes the children) and bytes per document. Run by
+ * bench/render.sh.
  */
 #include "core/compat.h"
 #include "core/buf.h"
@@ -14,7 +18,10 @@
 #include <sys/resource.h>
 #include <time.h>
 
-static int in_process;
+enum mode { BATCH, FORK_PER_DOC, IN_PROCESS };
+static enum mode mode;
+static const char *const mode_names[] = { "isolated", "fork/doc",
+					  "in-process" };
 
 static double wall_ms(void)
 {
@@ -57,7 +64,7 @@ static int render_once(struct buf *out, const struct doc *doc,
 
 	memset(&o, 0, sizeof(o));
 	o.style = style;
-	o.in_process = in_process;
+	o.in_process = mode == IN_PROCESS;
 	buf_reset(out);
 	if (render_pdf(out, doc, &o, &err) < 0) {
 		fprintf(stderr, "render_bench: %s: %s\n", style, err.msg);
@@ -93,6 +100,42 @@ static struct doc *sample_for(const char *style, int pages, size_t *nlines)
 	return doc;
 }
 
+static int batch_done(void *payload, size_t i, const struct buf *pdf, int rc,
+		      const struct facta_err *err)
+{
+	size_t *bytes = payload;
+
+	if (rc < 0) {
+		fprintf(stderr, "render_bench: document %zu: %s\n", i,
+			err->msg);
+		exit(1);
+	}
+	*bytes += pdf->len;
+	return 0;
+}
+
+/* count documents in one render_batch: one child for all of them. */
+static size_t run_batch(const struct doc *doc, const char *style, int count)
+{
+	struct render_job *jobs = calloc((size_t)count, sizeof(*jobs));
+	struct render_opts o;
+	struct facta_err err;
+	size_t bytes = 0;
+
+	if (!jobs)
+		exit(1);
+	memset(&o, 0, sizeof(o));
+	o.style = style;
+	for (int i = 0; i < count; i++)
+		jobs[i] = (struct render_job){ doc, &o };
+	if (render_batch(jobs, (size_t)count, batch_done, &bytes, &err) < 0) {
+		fprintf(stderr, "render_bench: %s: %s\n", style, err.msg);
+		exit(1);
+	}
+	free(jobs);
+	return bytes;
+}
+
 static void run(const char *style, int pages, int count)
 {
 	struct buf b = BUF_INIT;
@@ -100,7 +143,9 @@ static void run(const char *style, int pages, int count)
 	struct doc *doc = sample_for(style, pages, &nlines);
 	double w0 = wall_ms(), c0 = cpu_ms();
 
-	for (int i = 0; i < count; i++) {
+	if (mode == BATCH)
+		bytes = run_batch(doc, style, count);
+	for (int i = 0; mode != BATCH && i < count; i++) {
 		if (render_once(&b, doc, style))
 			exit(1);
 		bytes += b.len;
@@ -108,9 +153,9 @@ static void run(const char *style, int pages, int count)
 	printf("%-8s %d page%s (%3zu lines) x %4d %-10s: %6.2f ms/doc wall, "
 	       "%6.2f ms/doc cpu, %6zu bytes/doc\n",
 	       style, pages, pages > 1 ? "s" : " ", nlines, count,
-	       in_process ? "in-process" : "isolated",
-	       (wall_ms() - w0) / count, (cpu_ms() - c0) / count,
-	       bytes / (size_t)count);
+	       mode_names[mode], (wall_ms() - w0) / count,
+	       (cpu_ms() - c0) / count, bytes / (size_t)count);
+	fflush(stdout);
 	buf_dispose(&b);
 	doc_free(doc);
 }
@@ -120,14 +165,19 @@ int main(int argc, char **argv)
 	static const char *const styles[] = { "classic", "modern", "minimal" };
 	int one = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 1000;
 	int three = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 100;
+	/* One way and one style only (for callgrind): MODE STYLE. */
+	const char *only = argc > 3 && strcmp(argv[3], "all") ? argv[3] : NULL;
+	const char *style = argc > 4 ? argv[4] : NULL;
 
-	for (size_t i = 0; i < ARRAY_SIZE(styles); i++) {
-		in_process = 0;
-		run(styles[i], 1, one);
-		run(styles[i], 3, three);
-		in_process = 1;
-		run(styles[i], 1, one);
-		run(styles[i], 3, three);
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(styles); i++)
+		for (mode = BATCH; mode <= IN_PROCESS; mode++) {
+			if ((only && strcmp(only, mode_names[mode])) ||
+			    (style && strcmp(style, styles[i])))
+				continue;
+			if (one > 0)
+				run(styles[i], 1, one);
+			if (three > 0)
+				run(styles[i], 3, three);
+		}
 	return 0;
 }

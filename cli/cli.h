@@ -186,4 +186,20 @@ int cli_render_doc(struct buf *pdf, struct doc *doc, struct ledger *l,
 		   int64_t relation_number, const char *style,
 		   const char *lang, struct facta_err *err);
 
+/* Gets each document's PDF (rc 0) or error (rc < 0, pdf NULL). */
+typedef int (*cli_render_done_fn)(void *payload, size_t i,
+				  const struct buf *pdf, int rc,
+				  const struct facta_err *err);
+
+/*
+ * Renders docs[0..n) as cli_render_doc renders each (relation_numbers may
+ * be NULL), in one renderer process for the batch (render_batch): done
+ * gets every document in order, also one whose style could not be found.
+ * A negative return from done stops the batch. Returns 0 or that code.
+ */
+int cli_render_docs(struct doc *const *docs, const int64_t *relation_numbers,
+		    size_t n, struct ledger *l, const char *style,
+		    const char *lang, cli_render_done_fn done, void *payload,
+		    struct facta_err *err);
+
 #endif

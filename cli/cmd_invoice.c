@@ -3,6 +3,7 @@
  */
 #include "core/compat.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -27,6 +28,7 @@ static const char help[] =
 	"       facta invoice pay REF --amount AMOUNT [--date YYYY-MM-DD]\n"
 	"                         [--method M] [--reference R]\n"
 	"       facta invoice pdf REF [-o FILE] [--style NAME] [--lang nl|en]\n"
+	"       facta invoice pdf REF...|--all [--year YYYY] [-o DIR] [...]\n"
 	"       facta invoice send NUMBER [--to ADDRESS] [--dry-run -o FILE]\n"
 	"       facta invoice set REF [--vat-treatment T] [--prices incl|excl]\n"
 	"                         [--discount PCT] [--show-vat excl|incl|none]\n"
@@ -51,7 +53,12 @@ static const char help[] =
 	"overdue (judged against today; FACTA_TODAY=YYYY-MM-DD pins it),\n"
 	"credited; credit notes are 'issued'. 'credit' makes and finalizes a\n"
 	"credit note (all lines, chosen lines, or an amount incl. VAT) and\n"
-	"prints its number; 'remind' writes a reminder PDF (first, then second).\n";
+	"prints its number; 'remind' writes a reminder PDF (first, then second).\n"
+	"'pdf' with several REFs or --all (every finalized invoice and credit\n"
+	"note, of one year with --year) writes NUMBER.pdf for each into DIR\n"
+	"(default: here; made if missing) from one renderer process, each\n"
+	"document still under its own limits; a document that fails is named\n"
+	"and the others are written.\n";
 
 static int parse_date_opt(int32_t *out, const char *s, struct facta_err *err)
 {
@@ -408,13 +415,166 @@ static int write_file(const char *path, const char *data, size_t len,
 	return cli_write_output(path, data, len, err);
 }
 
+/* The file name of an invoice's PDF: NUMBER.pdf, or draft-ID.pdf. */
+static int pdf_name(struct buf *out, const char *dir, const struct invoice *inv)
+{
+	buf_reset(out);
+	if (dir && buf_addf(out, "%s/", dir) < 0)
+		return -1;
+	if (inv->number)
+		return buf_addf(out, "%s.pdf", inv->number);
+	return buf_addf(out, "draft-%.8s.pdf", inv->id);
+}
+
+static int is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* A batch export: where it goes and how it went. */
+struct export {
+	struct invoice **inv;
+	const char *dir;
+	size_t written, failed;
+	struct facta_err first; /* the first document's error */
+};
+
+/* cli_render_docs: writes one PDF, or names the document that failed. */
+static int export_done(void *payload, size_t i, const struct buf *pdf, int rc,
+		       const struct facta_err *err)
+{
+	struct export *x = payload;
+	const struct invoice *inv = x->inv[i];
+	struct facta_err werr = { 0 };
+	struct buf path = BUF_INIT;
+
+	if (rc == 0 && pdf_name(&path, x->dir, inv) < 0)
+		rc = err_nomem(&werr);
+	else if (rc == 0)
+		rc = write_file(path.ptr, pdf->ptr, pdf->len, &werr);
+	else
+		werr = *err;
+	if (rc < 0) {
+		fprintf(stderr, "facta: %s: %s\n",
+			inv->number ? inv->number : inv->id, werr.msg);
+		if (!x->failed++)
+			x->first = werr;
+	} else {
+		printf("%s\n", path.ptr);
+		x->written++;
+	}
+	buf_dispose(&path);
+	/* A document the style cannot render does not stop the others. */
+	return rc < 0 && rc != FACTA_EPLUGIN && rc != FACTA_EPDF &&
+			       rc != FACTA_EINVALID && rc != FACTA_ENOTFOUND
+		   ? rc
+		   : 0;
+}
+
+/* The finalized invoices and credit notes (of one year, if given). */
+static int export_all(struct invoice ***out, size_t *n, struct ledger *l,
+		      const char *year, int32_t today, struct facta_err *err)
+{
+	struct invoice **list = NULL;
+	size_t count = 0, k = 0;
+	int rc = invoice_list(&list, &count, l, NULL, today, err);
+
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < count; i++) {
+		struct invoice *inv = list[i];
+
+		if (inv->number &&
+		    (!year || !strncmp(inv->doc->date, year, 4))) {
+			list[k++] = inv;
+			continue;
+		}
+		invoice_free(inv);
+	}
+	*out = list;
+	*n = k;
+	return 0;
+}
+
+/*
+ * invoice pdf REF... -o DIR, --all [--year Y]: every PDF of the batch from
+ * one renderer process (cli_render_docs), each written as it comes.
+ */
+static int pdf_batch(struct account *a, const char **refs, size_t nrefs,
+		     int all, const char *year, const char *dir,
+		     const char *style, const char *lang, int32_t today)
+{
+	struct facta_err err = { 0 };
+	struct export x = { 0 };
+	struct doc **docs = NULL;
+	int64_t *rels = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	if (all) {
+		rc = export_all(&x.inv, &n, a->ledger, year, today, &err);
+	} else if (!(x.inv = calloc(nrefs, sizeof(*x.inv)))) {
+		rc = err_nomem(&err);
+	}
+	/* Every REF must be known before anything is written. */
+	for (; !all && rc == 0 && n < nrefs; n++)
+		if ((rc = invoice_load(&x.inv[n], a->ledger, refs[n], today,
+				       &err)) < 0)
+			break;
+	if (rc < 0)
+		goto cleanup;
+	if (!dir)
+		dir = ".";
+	if (!is_dir(dir) && mkdir(dir, 0777) < 0) {
+		rc = err_set(&err, FACTA_EIO, "cannot make folder '%s': %s",
+			     dir, strerror(errno));
+		goto cleanup;
+	}
+	docs = calloc(n ? n : 1, sizeof(*docs));
+	rels = calloc(n ? n : 1, sizeof(*rels));
+	if (!docs || !rels) {
+		rc = err_nomem(&err);
+		goto cleanup;
+	}
+	for (size_t i = 0; i < n; i++) {
+		docs[i] = x.inv[i]->doc;
+		rels[i] = x.inv[i]->relation_number;
+	}
+	x.dir = dir;
+	rc = cli_render_docs(docs, rels, n, a->ledger, style, lang,
+			     export_done, &x, &err);
+	if (rc < 0 && !err.msg[0])
+		err_set(&err, rc, "stopped after %zu of %zu PDFs (see above)",
+			x.written, n);
+	else if (rc == 0 && x.failed)
+		rc = err_set(&err, x.first.code,
+			     "%zu of %zu PDFs not written (see above)",
+			     x.failed, n);
+	else if (rc == 0)
+		fprintf(stderr, "facta: %zu PDF%s written to %s\n", x.written,
+			x.written == 1 ? "" : "s", dir);
+cleanup:
+	for (size_t i = 0; x.inv && i < n; i++)
+		invoice_free(x.inv[i]);
+	free(x.inv);
+	free(docs);
+	free(rels);
+	return rc < 0 ? cli_fail(&err) : 0;
+}
+
 static int cmd_pdf(int argc, char **argv)
 {
 	struct facta_err err = { 0 };
-	const char *out = NULL, *style = NULL, *lang = NULL, *pos[1];
+	const char *out = NULL, *style = NULL, *lang = NULL, *year = NULL;
+	const char **pos = NULL;
+	int all = 0;
 	const struct opt opts[] = { { "output", 'o', 1, &out, NULL },
 				    { "style", 0, 1, &style, NULL },
 				    { "lang", 0, 1, &lang, NULL },
+				    { "all", 0, 0, NULL, &all },
+				    { "year", 0, 1, &year, NULL },
 				    { NULL, 0, 0, NULL, NULL } };
 	struct invoice *inv = NULL;
 	struct buf pdf = BUF_INIT, name = BUF_INIT;
@@ -423,40 +583,62 @@ static int cmd_pdf(int argc, char **argv)
 	int32_t today;
 	int rc;
 
-	if ((rc = args_parse(argc, argv, opts, pos, 1, &npos, "invoice pdf",
-			     help)))
+	if (!(pos = calloc(argc > 0 ? (size_t)argc : 1, sizeof(*pos))))
+		return cli_fail((err_nomem(&err), &err));
+	rc = args_parse(argc, argv, opts, pos, argc > 0 ? (size_t)argc : 1,
+			&npos, "invoice pdf", help);
+	if (rc) {
+		free(pos);
 		return rc > 0 ? 0 : 2;
-	if (npos != 1)
-		return cli_usage("invoice pdf", "give the invoice number or id");
-	if (lang && strcmp(lang, "nl") && strcmp(lang, "en") &&
-	    strcmp(lang, "de"))
-		return cli_usage("invoice pdf", "unknown language '%s'", lang);
-	if (cli_today(&today, &err) < 0 || account_open(&a, &err) < 0)
-		return cli_fail(&err);
+	}
+	rc = 2;
+	if (!npos && !all)
+		cli_usage("invoice pdf", "give the invoice number or id");
+	else if (npos && all)
+		cli_usage("invoice pdf", "give invoice numbers or --all");
+	else if (year && (!all || strlen(year) != 4 ||
+			  strspn(year, "0123456789") != 4))
+		cli_usage("invoice pdf", "--year takes YYYY, with --all");
+	else if (lang && strcmp(lang, "nl") && strcmp(lang, "en") &&
+		 strcmp(lang, "de"))
+		cli_usage("invoice pdf", "unknown language '%s'", lang);
+	else
+		rc = 0;
+	if (rc)
+		goto cleanup;
+	if (cli_today(&today, &err) < 0 || account_open(&a, &err) < 0) {
+		rc = cli_fail(&err);
+		goto cleanup;
+	}
+	if (npos > 1 || all) {
+		/* The account stays open: styles, defaults, logo. */
+		rc = pdf_batch(&a, pos, npos, all, year, out, style, lang,
+			       today);
+		account_close(&a);
+		goto cleanup;
+	}
 	rc = invoice_load(&inv, a.ledger, pos[0], today, &err);
 	/* The account stays open: its styles, defaults and logo are used. */
 	if (rc == 0)
 		rc = cli_render_doc(&pdf, inv->doc, a.ledger,
 				    inv->relation_number, style, lang, &err);
 	account_close(&a);
-	if (rc < 0)
-		goto cleanup;
-	if (!out) {
-		if (inv->number)
-			buf_addf(&name, "%s.pdf", inv->number);
-		else
-			buf_addf(&name, "draft-%.8s.pdf", inv->id);
+	if (rc == 0 && !out) {
+		if (pdf_name(&name, NULL, inv) < 0)
+			rc = err_nomem(&err);
 		out = name.ptr;
 	}
-	if ((rc = write_file(out, pdf.ptr, pdf.len, &err)) < 0)
-		goto cleanup;
-	if (strcmp(out, "-"))
+	if (rc == 0)
+		rc = write_file(out, pdf.ptr, pdf.len, &err);
+	if (rc == 0 && strcmp(out, "-"))
 		printf("%s\n", out);
+	rc = rc < 0 ? cli_fail(&err) : 0;
 cleanup:
+	free(pos);
 	buf_dispose(&pdf);
 	buf_dispose(&name);
 	invoice_free(inv);
-	return rc < 0 ? cli_fail(&err) : 0;
+	return rc;
 }
 
 static int cmd_set(int argc, char **argv)

@@ -82,48 +82,188 @@ static int valid_lang(const char *lang)
 	       !strcmp(lang, "de");
 }
 
-int cli_render_doc(struct buf *pdf, struct doc *doc, struct ledger *l,
-		   int64_t relation_number, const char *style,
-		   const char *lang, struct facta_err *err)
-{
-	struct render_opts ro = { 0 };
-	struct buf src = BUF_INIT;
-	const char *name;
-	int rc = 0;
+/* The account's styles a batch uses, each fetched once. */
+struct style_cache {
+	struct cached_style {
+		char name[64];
+		struct buf src;
+		int found;
+	} *v;
+	size_t n, cap;
+};
 
+static void style_cache_free(struct style_cache *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		buf_dispose(&c->v[i].src);
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
+
+/* The account's style `name` (*out NULL when it has none), fetched once. */
+static int style_cached(const struct cached_style **out, struct style_cache *c,
+			struct ledger *l, const char *name,
+			struct facta_err *err)
+{
+	struct cached_style *s;
+	struct facta_err miss = { 0 };
+	int rc;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i].name, name)) {
+			*out = c->v[i].found ? &c->v[i] : NULL;
+			return 0;
+		}
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 4;
+		struct cached_style *v = realloc(c->v, cap * sizeof(*v));
+
+		if (!v)
+			return err_nomem(err);
+		c->v = v;
+		c->cap = cap;
+	}
+	s = &c->v[c->n];
+	memset(s, 0, sizeof(*s));
+	buf_init(&s->src, 0);
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	rc = style_get(&s->src, l, name, &miss);
+	if (rc < 0 && rc != FACTA_ENOTFOUND) {
+		buf_dispose(&s->src);
+		*err = miss;
+		return rc;
+	}
+	s->found = rc == 0;
+	c->n++;
+	*out = s->found ? s : NULL;
+	return 0;
+}
+
+/* What cli_render_doc renders one document with. */
+struct prepared {
+	struct render_opts ro;
+	char chunk[64];
+};
+
+static int prepare(struct prepared *p, struct style_cache *cache,
+		   struct doc *doc, struct ledger *l, int64_t relation_number,
+		   const char *style, const char *lang, struct facta_err *err)
+{
+	const struct cached_style *src = NULL;
+	const char *name;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
 	if (l && (rc = style_doc_defaults(doc, l, relation_number, err)) < 0)
 		return rc;
 	name = style ? style : doc->style ? doc->style : "classic";
 	if ((rc = style_check_name(name, err)) < 0)
 		return rc;
-	ro.styles_dir = cli_styles_dir();
-	ro.lang = lang;
-	ro.style = name;
+	p->ro.styles_dir = cli_styles_dir();
+	p->ro.lang = lang;
+	p->ro.style = name;
 	if (l) {
-		struct facta_err miss = { 0 };
-
-		ro.asset = account_asset;
-		ro.asset_payload = l;
-		rc = style_get(&src, l, name, &miss);
-		if (rc == 0) {
-			ro.style_source = src.ptr;
-			ro.style_source_len = src.len;
-			ro.style_chunk = NULL;
-		} else if (rc != FACTA_ENOTFOUND) {
-			*err = miss;
-			goto cleanup;
-		}
+		p->ro.asset = account_asset;
+		p->ro.asset_payload = l;
+		if ((rc = style_cached(&src, cache, l, name, err)) < 0)
+			return rc;
 	}
-	{
-		char chunk[64];
-
-		snprintf(chunk, sizeof(chunk), "%s.lua", name);
-		if (ro.style_source)
-			ro.style_chunk = chunk;
-		rc = render_pdf(pdf, doc, &ro, err);
+	if (src) {
+		snprintf(p->chunk, sizeof(p->chunk), "%s.lua", name);
+		p->ro.style_source = src->src.ptr;
+		p->ro.style_source_len = src->src.len;
+		p->ro.style_chunk = p->chunk;
 	}
+	return 0;
+}
+
+int cli_render_doc(struct buf *pdf, struct doc *doc, struct ledger *l,
+		   int64_t relation_number, const char *style,
+		   const char *lang, struct facta_err *err)
+{
+	struct style_cache cache = { 0 };
+	struct prepared p;
+	int rc;
+
+	rc = prepare(&p, &cache, doc, l, relation_number, style, lang, err);
+	if (rc == 0)
+		rc = render_pdf(pdf, doc, &p.ro, err);
+	style_cache_free(&cache);
+	return rc;
+}
+
+/* A batch: the documents that could be prepared, and how to report. */
+struct batch {
+	const size_t *index; /* batch job -> document */
+	const int *rc;	     /* per document: 0 or why it was not prepared */
+	const struct facta_err *errs;
+	size_t reported; /* documents handed to done so far */
+	cli_render_done_fn done;
+	void *payload;
+};
+
+/* Reports the documents before `upto` that could not be prepared. */
+static int report_unprepared(struct batch *b, size_t upto)
+{
+	int rc = 0;
+
+	for (; b->reported < upto && rc >= 0; b->reported++)
+		rc = b->done(b->payload, b->reported, NULL, b->rc[b->reported],
+			     &b->errs[b->reported]);
+	return rc;
+}
+
+static int batch_done(void *payload, size_t i, const struct buf *pdf, int rc,
+		      const struct facta_err *err)
+{
+	struct batch *b = payload;
+	size_t doc = b->index[i];
+	int ret = report_unprepared(b, doc);
+
+	if (ret < 0)
+		return ret;
+	b->reported = doc + 1;
+	return b->done(b->payload, doc, pdf, rc, err);
+}
+
+int cli_render_docs(struct doc *const *docs, const int64_t *relation_numbers,
+		    size_t n, struct ledger *l, const char *style,
+		    const char *lang, cli_render_done_fn done, void *payload,
+		    struct facta_err *err)
+{
+	size_t m = n ? n : 1, njobs = 0;
+	struct style_cache cache = { 0 };
+	struct prepared *p = calloc(m, sizeof(*p));
+	struct render_job *jobs = calloc(m, sizeof(*jobs));
+	size_t *index = calloc(m, sizeof(*index));
+	int *rcs = calloc(m, sizeof(*rcs));
+	struct facta_err *errs = calloc(m, sizeof(*errs));
+	struct batch b = { index, rcs, errs, 0, done, payload };
+	int rc = 0;
+
+	if (!p || !jobs || !index || !rcs || !errs) {
+		rc = err_nomem(err);
+		goto cleanup;
+	}
+	for (size_t i = 0; i < n; i++) {
+		rcs[i] = prepare(&p[i], &cache, docs[i], l,
+				 relation_numbers ? relation_numbers[i] : 0,
+				 style, lang, &errs[i]);
+		if (rcs[i] < 0)
+			continue;
+		jobs[njobs] = (struct render_job){ docs[i], &p[i].ro };
+		index[njobs++] = i;
+	}
+	rc = render_batch(jobs, njobs, batch_done, &b, err);
+	if (rc == 0)
+		rc = report_unprepared(&b, n);
 cleanup:
-	buf_dispose(&src);
+	style_cache_free(&cache);
+	free(p);
+	free(jobs);
+	free(index);
+	free(rcs);
+	free(errs);
 	return rc;
 }
 
@@ -198,34 +338,63 @@ static int load_style(struct buf *src, char *chunk, size_t n,
 	return rc;
 }
 
-static int render_sample(struct buf *pdf, const char *src, size_t len,
-			 const char *chunk, struct maybe_account *m,
-			 const char *sample, const char *lang,
-			 struct facta_err *err)
+/* The sample document `sample` in lang, or the error naming the samples. */
+static int sample_doc(struct doc **doc, const char *sample, const char *lang,
+		      struct facta_err *err)
 {
-	struct render_opts ro = { 0 };
-	struct doc *doc = NULL;
-	int rc;
+	int rc = doc_sample_named(doc, sample, lang ? lang : "nl");
 
-	rc = doc_sample_named(&doc, sample, lang ? lang : "nl");
 	if (rc == FACTA_ENOTFOUND)
 		return err_set(err, FACTA_EINVALID,
 			       "unknown sample '%s': use one, long, pages, "
 			       "quote, reverse, incl, kor or draft",
 			       sample);
-	if (rc < 0)
-		return err_nomem(err);
-	ro.styles_dir = cli_styles_dir();
-	ro.style_source = src;
-	ro.style_source_len = len;
-	ro.style_chunk = chunk;
-	ro.lang = lang;
+	return rc < 0 ? err_nomem(err) : 0;
+}
+
+static void sample_opts(struct render_opts *ro, const char *src, size_t len,
+			const char *chunk, struct maybe_account *m,
+			const char *lang)
+{
+	memset(ro, 0, sizeof(*ro));
+	ro->styles_dir = cli_styles_dir();
+	ro->style_source = src;
+	ro->style_source_len = len;
+	ro->style_chunk = chunk;
+	ro->lang = lang;
 	if (m->open) {
-		ro.asset = account_asset;
-		ro.asset_payload = m->a.ledger;
+		ro->asset = account_asset;
+		ro->asset_payload = m->a.ledger;
 	}
+}
+
+static int render_sample(struct buf *pdf, const char *src, size_t len,
+			 const char *chunk, struct maybe_account *m,
+			 const char *sample, const char *lang,
+			 struct facta_err *err)
+{
+	struct render_opts ro;
+	struct doc *doc = NULL;
+	int rc = sample_doc(&doc, sample, lang, err);
+
+	if (rc < 0)
+		return rc;
+	sample_opts(&ro, src, len, chunk, m, lang);
 	rc = render_pdf(pdf, doc, &ro, err);
 	doc_free(doc);
+	return rc;
+}
+
+/* style check: the first error stops the batch. */
+static int check_done(void *payload, size_t i, const struct buf *pdf, int rc,
+		      const struct facta_err *err)
+{
+	struct facta_err *first = payload;
+
+	(void)i;
+	(void)pdf;
+	if (rc < 0)
+		*first = *err;
 	return rc;
 }
 
@@ -238,8 +407,11 @@ static int cmd_check(int argc, char **argv)
 				    { NULL, 0, 0, NULL, NULL } };
 	struct maybe_account m;
 	struct buf src = BUF_INIT;
+	struct doc **docs = NULL;
+	struct render_opts *ro = NULL;
+	struct render_job *jobs = NULL;
 	char chunk[512];
-	size_t npos, runs = 0;
+	size_t npos, runs = 0, nsamples = 0;
 	int rc;
 
 	if ((rc = args_parse(argc, argv, opts, pos, 1, &npos, "style check",
@@ -253,25 +425,40 @@ static int cmd_check(int argc, char **argv)
 	if ((rc = load_style(&src, chunk, sizeof(chunk), &m, pos[0], &err)) <
 	    0)
 		goto cleanup;
-	for (size_t i = 0; i < ARRAY_SIZE(langs); i++) {
-		const char *lg = lang ? lang : langs[i];
+	/* Every sample in one renderer process (render_batch). */
+	while (doc_sample_names[nsamples])
+		nsamples++;
+	nsamples *= ARRAY_SIZE(langs);
+	docs = calloc(nsamples, sizeof(*docs));
+	ro = calloc(nsamples, sizeof(*ro));
+	jobs = calloc(nsamples, sizeof(*jobs));
+	if (!docs || !ro || !jobs) {
+		rc = err_nomem(&err);
+		goto cleanup;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(langs) && !(lang && i); i++)
+		for (size_t s = 0; doc_sample_names[s]; s++, runs++) {
+			const char *lg = lang ? lang : langs[i];
 
-		for (size_t s = 0; doc_sample_names[s]; s++) {
-			struct buf pdf = BUF_INIT;
-
-			rc = render_sample(&pdf, src.ptr, src.len, chunk, &m,
-					   doc_sample_names[s], lg, &err);
-			buf_dispose(&pdf);
+			rc = sample_doc(&docs[runs], doc_sample_names[s], lg,
+					&err);
 			if (rc < 0)
 				goto cleanup;
-			runs++;
+			sample_opts(&ro[runs], src.ptr, src.len, chunk, &m, lg);
+			jobs[runs].doc = docs[runs];
+			jobs[runs].opts = &ro[runs];
 		}
-		if (lang)
-			break;
-	}
-	fprintf(stderr, "facta: %s: ok (%zu sample documents rendered)\n",
-		chunk, runs);
+	rc = render_batch(jobs, runs, check_done, &err, &err);
+	if (rc == 0)
+		fprintf(stderr,
+			"facta: %s: ok (%zu sample documents rendered)\n",
+			chunk, runs);
 cleanup:
+	for (size_t i = 0; docs && i < nsamples; i++)
+		doc_free(docs[i]);
+	free(docs);
+	free(ro);
+	free(jobs);
 	buf_dispose(&src);
 	maybe_close(&m);
 	return rc < 0 ? cli_fail(&err) : 0;

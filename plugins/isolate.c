@@ -1,7 +1,8 @@
 /*
- * isolate.c: one render in a forked child (see isolate_int.h). Frames on a
- * socketpair carry asset requests up, assets down and the PDF or the error
- * up; the parent polls with a deadline and kills the child when it passes.
+ * isolate.c: renders in a forked child (see isolate_int.h). Frames on a
+ * socketpair carry asset requests up, assets down and each document's PDF
+ * or error up, tagged with the document's index; the parent polls with a
+ * deadline per document and kills the child when it passes.
  */
 #include "core/compat.h"
 #include "core/buf.h"
@@ -29,6 +30,7 @@
 struct frame_head {
 	uint32_t type;
 	int32_t code;
+	uint32_t job; /* the index of the job it belongs to */
 	uint32_t len;
 };
 
@@ -57,9 +59,11 @@ static int send_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
-static int send_frame(int fd, int type, int code, const void *p, size_t n)
+static int send_frame(int fd, int type, int code, size_t job, const void *p,
+		      size_t n)
 {
-	struct frame_head h = { (uint32_t)type, code, (uint32_t)n };
+	struct frame_head h = { (uint32_t)type, code, (uint32_t)job,
+				(uint32_t)n };
 
 	if (n > FRAME_MAX)
 		return -1;
@@ -124,17 +128,24 @@ static int recv_frame(int fd, struct frame_head *h, struct buf *body,
 	return 0;
 }
 
+/* The child's side of the socket, and the job it renders. */
+struct link {
+	int fd;
+	size_t job;
+};
+
 /* The child's asset callback: asks the parent over the socket. */
 static int child_asset(void *payload, const char *name, struct buf *out,
 		       struct facta_err *err)
 {
-	int fd = *(int *)payload;
+	const struct link *k = payload;
 	struct frame_head h;
 	struct buf body = BUF_INIT;
 	int ret;
 
-	if (send_frame(fd, FRAME_ASSET, 0, name, strlen(name)) < 0 ||
-	    recv_frame(fd, &h, &body, 0) < 0 || h.type != FRAME_REPLY) {
+	if (send_frame(k->fd, FRAME_ASSET, 0, k->job, name, strlen(name)) < 0 ||
+	    recv_frame(k->fd, &h, &body, 0) < 0 || h.type != FRAME_REPLY ||
+	    h.job != k->job) {
 		ret = err_set(err, FACTA_EIO, "cannot fetch asset '%s'", name);
 		goto cleanup;
 	}
@@ -166,19 +177,36 @@ static size_t vm_size(void)
 }
 #endif
 
-static void set_limits(const struct isolate *iso)
+/*
+ * The limits of one document, set before it in the child: CPU seconds
+ * from what the child used so far, address space from what it holds now.
+ * Only the soft limits move (the next document may need them raised
+ * again); the style cannot touch them, and the parent's wall clock is the
+ * hard stop.
+ */
+static void set_limits(const struct isolate_job *job)
 {
 	struct rlimit cpu, as;
+	struct rusage ru;
 	size_t vm;
 
-	cpu.rlim_cur = (rlim_t)(iso->time_ms / 1000 + 1);
-	cpu.rlim_max = cpu.rlim_cur + 1;
-	setrlimit(RLIMIT_CPU, &cpu);
+	getrusage(RUSAGE_SELF, &ru);
+	if (getrlimit(RLIMIT_CPU, &cpu) == 0) {
+		rlim_t used = (rlim_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec);
+
+		cpu.rlim_cur = used + 1 + (rlim_t)(job->time_ms / 1000 + 1);
+		if (cpu.rlim_max != RLIM_INFINITY &&
+		    cpu.rlim_cur > cpu.rlim_max)
+			cpu.rlim_cur = cpu.rlim_max;
+		setrlimit(RLIMIT_CPU, &cpu);
+	}
 #if !defined(__SANITIZE_ADDRESS__)
 	/* AddressSanitizer reserves terabytes of shadow memory up front. */
-	vm = iso->mem_extra ? vm_size() : 0;
-	if (vm) {
-		as.rlim_cur = as.rlim_max = (rlim_t)(vm + iso->mem_extra);
+	vm = job->mem_extra ? vm_size() : 0;
+	if (vm && getrlimit(RLIMIT_AS, &as) == 0) {
+		as.rlim_cur = (rlim_t)(vm + job->mem_extra);
+		if (as.rlim_max != RLIM_INFINITY && as.rlim_cur > as.rlim_max)
+			as.rlim_cur = as.rlim_max;
 		setrlimit(RLIMIT_AS, &as);
 	}
 #else
@@ -187,133 +215,186 @@ static void set_limits(const struct isolate *iso)
 #endif
 }
 
-static _Noreturn void child(int fd, const struct isolate *iso)
+/* The child: renders jobs first.. and sends each result as it is done. */
+static _Noreturn void child(int fd, const struct isolate *iso, size_t first)
 {
-	struct facta_err err = { 0 };
-	struct buf pdf = BUF_INIT;
-	int ret;
+	/* Over its CPU limit the child must die, whatever facta inherited. */
+	signal(SIGXCPU, SIG_DFL);
+	for (size_t i = first; i < iso->njobs; i++) {
+		const struct isolate_job *job = &iso->jobs[i];
+		struct link k = { fd, i };
+		struct facta_err err = { 0 };
+		struct buf pdf = BUF_INIT;
+		int ret, sent;
 
-	set_limits(iso);
-	ret = iso->run(iso->payload, &pdf, iso->asset ? child_asset : NULL,
-		       &fd, &err);
+		set_limits(job);
+		ret = iso->run(iso->payload, i, &pdf,
+			       job->asset ? child_asset : NULL, &k, &err);
 #if defined(__SANITIZE_ADDRESS__)
-	/* _exit skips LeakSanitizer: check the render's memory here. */
-	if (__lsan_do_recoverable_leak_check())
-		ret = err_set(&err, FACTA_ENOMEM,
-			      "%s: the renderer leaked memory", iso->what);
+		/* _exit skips LeakSanitizer: check the render's memory here. */
+		if (__lsan_do_recoverable_leak_check())
+			ret = err_set(&err, FACTA_ENOMEM,
+				      "%s: the renderer leaked memory",
+				      job->what);
 #endif
-	if (ret < 0)
-		send_frame(fd, FRAME_ERROR, ret, err.msg, strlen(err.msg));
-	else
-		send_frame(fd, FRAME_PDF, 0, pdf.ptr, pdf.len);
+		if (ret < 0)
+			sent = send_frame(fd, FRAME_ERROR, ret, i, err.msg,
+					  strlen(err.msg));
+		else
+			sent = send_frame(fd, FRAME_PDF, 0, i, pdf.ptr,
+					  pdf.len);
+		buf_dispose(&pdf);
+		if (sent < 0)
+			_exit(1);
+	}
 	/* No atexit handlers, no stdio flush of the parent's buffers. */
 	_exit(0);
 }
 
 /* Answers one asset request from the child. */
-static int reply_asset(int fd, const struct isolate *iso, const char *name)
+static int reply_asset(int fd, const struct isolate_job *job, size_t i,
+		       const char *name)
 {
 	struct facta_err err = { 0 };
 	struct buf data = BUF_INIT;
 	int ret = FACTA_ENOTFOUND, sent;
 
-	if (iso->asset)
-		ret = iso->asset(iso->asset_payload, name, &data, &err);
+	if (job->asset)
+		ret = job->asset(job->asset_payload, name, &data, &err);
 	else
 		err_set(&err, ret, "no asset '%s'", name);
 	if (ret < 0)
-		sent = send_frame(fd, FRAME_REPLY, ret, err.msg,
+		sent = send_frame(fd, FRAME_REPLY, ret, i, err.msg,
 				  strlen(err.msg));
 	else
-		sent = send_frame(fd, FRAME_REPLY, 0, data.ptr, data.len);
+		sent = send_frame(fd, FRAME_REPLY, 0, i, data.ptr, data.len);
 	buf_dispose(&data);
 	return sent;
 }
 
-static int died(const struct isolate *iso, int status, int timed_out,
+static int died(const struct isolate_job *job, int status, int timed_out,
 		struct facta_err *err)
 {
 	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 
 	if (timed_out || sig == SIGXCPU)
 		return err_set(err, FACTA_EPLUGIN,
-			       "%s ran too long (limit %lu ms)", iso->what,
-			       iso->time_ms);
+			       "%s ran too long (limit %lu ms)", job->what,
+			       job->time_ms);
 	if (sig)
 		return err_set(err, FACTA_EPLUGIN,
 			       "%s stopped the renderer (signal %d: out of "
 			       "memory or a crash)",
-			       iso->what, sig);
+			       job->what, sig);
 	return err_set(err, FACTA_EPLUGIN,
-		       "%s: the renderer ended without a result", iso->what);
+		       "%s: the renderer ended without a result", job->what);
 }
 
-int isolate_run(struct buf *out, const struct isolate *iso,
-		struct facta_err *err)
+/* A renderer child for jobs first..; its socket in *fd. */
+static int spawn(pid_t *pid, int *fd, const struct isolate *iso,
+		 size_t first, struct facta_err *err)
 {
-	struct buf body = BUF_INIT;
-	struct frame_head h;
-	uint64_t deadline;
-	int sv[2], status = 0, timed_out = 0, ret = 0, r;
-	pid_t pid;
+	int sv[2], ret;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return err_set(err, FACTA_EIO, "cannot start the renderer: %s",
 			       strerror(errno));
 	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
+	*pid = fork();
+	if (*pid < 0) {
 		ret = err_set(err, FACTA_EIO, "cannot start the renderer: %s",
 			      strerror(errno));
 		close(sv[0]);
 		close(sv[1]);
 		return ret;
 	}
-	if (pid == 0) {
+	if (*pid == 0) {
 		close(sv[0]);
-		child(sv[1], iso);
+		child(sv[1], iso, first);
 	}
 	close(sv[1]);
-	deadline = now_ms() + iso->time_ms;
-	for (;;) {
-		r = recv_frame(sv[0], &h, &body, deadline);
-		if (r == -2) {
-			timed_out = 1;
-			break;
-		}
-		if (r < 0)
-			break;
-		if (h.type == FRAME_ASSET) {
-			if (reply_asset(sv[0], iso, body.ptr) < 0)
-				break;
-			continue;
-		}
-		if (h.type == FRAME_PDF) {
-			ret = buf_add(out, body.ptr, body.len);
-			if (ret < 0)
-				ret = err_set(err, ret, "pdf too large");
-			goto done;
-		}
-		if (h.type == FRAME_ERROR) {
-			ret = err_set(err, h.code < 0 ? h.code : FACTA_EPLUGIN,
-				      "%s", body.ptr);
-			goto done;
-		}
-		break;
-	}
-	/* No result: out of time, dead, or speaking nonsense. */
-	kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	*fd = sv[0];
+	return 0;
+}
+
+static void reap(pid_t pid, int *status, int kill_it)
+{
+	if (kill_it)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
 		;
-	ret = died(iso, status, timed_out, err);
-	pid = 0;
-done:
-	if (pid > 0) {
-		/* It exits right after its last frame. */
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
+}
+
+/*
+ * Waits for job i's result, answering its asset requests. Returns 0 with
+ * the frame in *h and body, or -1 when the child gave none (*timed_out
+ * tells whether its time ran out).
+ */
+static int result(int fd, const struct isolate *iso, size_t i,
+		  struct frame_head *h, struct buf *body, int *timed_out)
+{
+	const struct isolate_job *job = &iso->jobs[i];
+	uint64_t deadline = now_ms() + job->time_ms;
+	int r;
+
+	*timed_out = 0;
+	for (;;) {
+		r = recv_frame(fd, h, body, deadline);
+		if (r == -2)
+			*timed_out = 1;
+		if (r < 0 || h->job != i)
+			return -1;
+		if (h->type == FRAME_PDF || h->type == FRAME_ERROR)
+			return 0;
+		if (h->type != FRAME_ASSET ||
+		    reply_asset(fd, job, i, body->ptr) < 0)
+			return -1;
 	}
-	close(sv[0]);
+}
+
+int isolate_batch(const struct isolate *iso, struct facta_err *err)
+{
+	struct buf body = BUF_INIT;
+	struct frame_head h;
+	size_t next = 0;
+	int ret = 0;
+
+	while (next < iso->njobs && ret >= 0) {
+		int fd = -1, status = 0, timed_out;
+		pid_t pid = 0;
+
+		ret = spawn(&pid, &fd, iso, next, err);
+		if (ret < 0)
+			break;
+		while (next < iso->njobs && ret >= 0) {
+			struct facta_err jerr = { 0 };
+			int rc = 0;
+
+			if (result(fd, iso, next, &h, &body, &timed_out) < 0) {
+				/* Out of time, dead, or speaking nonsense. */
+				reap(pid, &status, 1);
+				pid = 0;
+				rc = died(&iso->jobs[next], status, timed_out,
+					  &jerr);
+				ret = iso->done(iso->done_payload, next, NULL,
+						rc, &jerr);
+				next++;
+				break;
+			}
+			if (h.type == FRAME_ERROR)
+				rc = err_set(&jerr,
+					     h.code < 0 ? h.code
+							: FACTA_EPLUGIN,
+					     "%s", body.ptr);
+			ret = iso->done(iso->done_payload, next,
+					rc < 0 ? NULL : &body, rc, &jerr);
+			next++;
+		}
+		/* It exits after its last frame; stopped early, it dies. */
+		if (pid > 0)
+			reap(pid, &status, next < iso->njobs);
+		close(fd);
+	}
 	buf_dispose(&body);
-	return ret;
+	return ret < 0 ? ret : 0;
 }

@@ -36,11 +36,30 @@ static const char *default_font_dir(void)
 	return FACTA_FONTS_BUILD_DIR;
 }
 
+/*
+ * One libharu document object per process, reused from PDF to PDF
+ * (HPDF_FreeDoc, HPDF_NewDoc): libharu keeps font definitions across the
+ * documents of one object, so a renderer that makes many PDFs reads and
+ * parses the built-in fonts once. Nothing else carries over: libharu
+ * clears the definitions' glyph marks and descriptors per document, and
+ * each font gets a fixed subset tag (font_tag), so a PDF is the same bytes
+ * whatever was rendered before it. A document that loaded an account font
+ * or hit a libharu error ends the object (its definitions stay in it).
+ */
+static struct {
+	HPDF_Doc pdf;
+	char font_dir[256];   /* of the definitions in pdf */
+	struct layout *user;  /* the layout using pdf, NULL: free */
+	int utf;	      /* UTF-8 encodings registered in pdf */
+	const char *psname[FAMILY_COUNT][2];
+	HPDF_FontDef def[FAMILY_COUNT][2];
+} shared;
+
 static void hpdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *payload)
 {
-	struct layout *lay = payload;
+	struct layout *lay = payload ? payload : shared.user;
 
-	if (lay->hpdf_error)
+	if (!lay || lay->hpdf_error)
 		return;
 	lay->hpdf_error = error;
 	lay->hpdf_detail = detail;
@@ -74,40 +93,246 @@ static void font_path(char *out, size_t n, const struct layout *lay, int family,
 	snprintf(out, n, "%s/%s", lay->font_dir, font_files[family][bold]);
 }
 
-/* The font of a style, loaded on first use; NULL (and msg) on failure. */
-static HPDF_Font get_font(struct layout *lay, const struct layout_style *st)
-{
-	int family = st->family >= 0 && st->family < FAMILY_COUNT ? st->family
-								  : FAMILY_SANS;
-	int bold = !!st->bold;
-	char path[512];
-	const char *name;
+/*
+ * The single-byte encodings, in the order a character beyond ASCII is
+ * looked up. Text in one of them is shown with a simple TrueType font (a
+ * 256-entry width table), whereas libharu 2.3's UTF-8 (CID) font walks all
+ * 65,536 BMP code points and writes a 128 KB CIDToGIDMap per font and
+ * document. What none covers (ĳ, most symbols, CJK) is shown with the
+ * UTF-8 font, made only when such a character is drawn.
+ */
+static const char *const enc_names[LAYOUT_NENC] = {
+	"WinAnsiEncoding", /* nl de fr es it da no sv: ë é ß ø å € “ */
+	"CP1250",	   /* pl cs sk hu sl hr: ł ő č š ž ť */
+	"CP1257",	   /* lv lt: ā ē ī ū ķ ļ ņ ų */
+	"CP1254",	   /* tr: ğ ı İ ş */
+	"ISO8859-16",	   /* ro: ș ț */
+	"ISO8859-3",	   /* mt eo: ħ ċ ġ ĉ ŝ ŭ */
+	"ISO8859-4",	   /* ĸ ŋ ŧ ī ō */
+	"ISO8859-10",	   /* Sami */
+	"ISO8859-14",	   /* cy: ŵ ŷ ẁ */
+	"CP1258",	   /* vi (in part) */
+	"CP1251",	   /* Cyrillic (account fonts) */
+	"CP1253",	   /* Greek (account fonts) */
+};
+#define ENC_UTF8 LAYOUT_NENC
 
-	if (st->family >= FAMILY_COUNT &&
-	    (size_t)(st->family - FAMILY_COUNT) < lay->ncustom)
-		return lay->custom[st->family - FAMILY_COUNT].font;
-	if (lay->font[family][bold])
-		return lay->font[family][bold];
+/*
+ * The encodings' maps, the same in every document: made once per process
+ * from libharu's tables. mask[cp] has bit e when enc_names[e] has cp.
+ */
+static struct {
+	int ready;
+	uint16_t mask[0x10000];
+	uint16_t to_uni[LAYOUT_NENC][256];
+	struct enc_rev {
+		uint16_t cp;
+		unsigned char code;
+	} rev[LAYOUT_NENC][256]; /* by code point, for codes >= 0x80 */
+	unsigned nrev[LAYOUT_NENC];
+} encs;
+
+static int rev_cmp(const void *a, const void *b)
+{
+	const struct enc_rev *x = a, *y = b;
+
+	return (x->cp > y->cp) - (x->cp < y->cp);
+}
+
+/*
+ * Whether a simple font shows u as itself: a viewer finds the glyph by the
+ * name the encoding gives the code, and libharu 2.3 names a few characters
+ * after others (U+021A Ț and U+021B ț as Tcommaaccent and tcommaaccent,
+ * which are Ţ ţ; μ as mu, which is µ; the soft hyphen as hyphen) or not at
+ * all (.notdef: the dotted letters U+1E02-1E6B of ISO 8859-14). Those go
+ * to the UTF-8 font. (No-break space is named space: the same blank, and
+ * its width comes from the font's Widths.) The list is what checking every
+ * code of enc_names found (layout_encodings_verify, run by a unit test);
+ * asking libharu for each name costs 12M instructions per process.
+ */
+static int named(HPDF_UNICODE u)
+{
+	return u != 0xad && u != 0x21a && u != 0x21b && u != 0x3bc &&
+	       !(u >= 0x1e00 && u < 0x1e80);
+}
+
+int layout_encodings_verify(char *bad, size_t n)
+{
+	HPDF_Doc pdf = HPDF_New(NULL, NULL);
+	int ret = 0;
+
+	if (!pdf)
+		return -1;
+	for (int e = 0; e < LAYOUT_NENC && !ret; e++) {
+		HPDF_Encoder enc = HPDF_GetEncoder(pdf, enc_names[e]);
+
+		for (unsigned c = 0x80; enc && c < 256 && !ret; c++) {
+			HPDF_UNICODE u = HPDF_Encoder_GetUnicode(enc, c);
+			const char *name = HPDF_UnicodeToGryphName(u);
+			int same = HPDF_GryphNameToUnicode(name) == u ||
+				   u == 0xa0;
+
+			if (u && same != named(u)) {
+				snprintf(bad, n,
+					 "%s code 0x%02X: U+%04X named %s",
+					 enc_names[e], c, (unsigned)u, name);
+				ret = 1;
+			}
+		}
+		if (!enc)
+			ret = -1;
+	}
+	HPDF_Free(pdf);
+	return ret;
+}
+
+static int encodings_load(struct layout *lay)
+{
+	if (encs.ready)
+		return 0;
+	for (int e = 0; e < LAYOUT_NENC; e++) {
+		HPDF_Encoder enc = HPDF_GetEncoder(lay->pdf, enc_names[e]);
+
+		if (!enc)
+			return -1;
+		encs.nrev[e] = 0;
+		for (unsigned c = 0x20; c < 256; c++) {
+			HPDF_UNICODE u = HPDF_Encoder_GetUnicode(enc, c);
+
+			/* ASCII must be itself: show_runs copies it. */
+			if (c < 0x7f && u != c)
+				return -1;
+			if (!u || (c >= 0x7f && u < 0x80) || !named(u))
+				continue;
+			encs.to_uni[e][c] = u;
+			encs.mask[u] |= (uint16_t)(1u << e);
+			if (c >= 0x80)
+				encs.rev[e][encs.nrev[e]++] =
+				    (struct enc_rev){ u, (unsigned char)c };
+		}
+		qsort(encs.rev[e], encs.nrev[e], sizeof(encs.rev[e][0]),
+		      rev_cmp);
+	}
+	encs.ready = 1;
+	return 0;
+}
+
+/* The code of cp (in encoding e, known to have it). */
+static unsigned char enc_code(int e, unsigned cp)
+{
+	size_t lo = 0, hi = encs.nrev[e];
+
+	if (cp < 0x80)
+		return (unsigned char)cp;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (encs.rev[e][mid].cp < cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return encs.rev[e][lo].code;
+}
+
+/* The encodings that have cp (all for printable ASCII). */
+static unsigned enc_mask(unsigned cp)
+{
+	if (cp >= 0x20 && cp < 0x7f)
+		return (1u << LAYOUT_NENC) - 1;
+	return cp < 0x10000 ? encs.mask[cp] : 0;
+}
+
+/* Reads the UTF-8 character at s[*i] (of n) and moves *i past it. */
+static unsigned utf8_next(const char *s, size_t n, size_t *i)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned c = p[*i], k = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+	unsigned cp = k == 1 ? c : c & (0x7f >> k);
+
+	for (unsigned j = 1; j < k && *i + j < n; j++)
+		cp = cp << 6 | (p[*i + j] & 0x3f);
+	*i = *i + k > n ? n : *i + k;
+	return cp;
+}
+
+/*
+ * The subset tag of font n (built-in: family * 2 + bold; account fonts
+ * from 6 on): fixed, not libharu's count of the fonts loaded before.
+ */
+static void font_tag(HPDF_FontDef def, int n)
+{
+	char tag[7] = "FACTAA";
+
+	tag[4] = (char)('A' + n / 26 % 26);
+	tag[5] = (char)('A' + n % 26);
+	HPDF_TTFontDef_SetTagName(def, tag);
+}
+
+/* The face of a built-in family, loaded on first use; NULL (and msg). */
+static struct layout_face *builtin_face(struct layout *lay, int family,
+					int bold)
+{
+	struct layout_face *face = &lay->face[family][bold];
+	char path[512];
+
+	if (face->def)
+		return face;
+	if (lay->shared && shared.def[family][bold]) {
+		/* Parsed by an earlier document of this process. */
+		face->psname = shared.psname[family][bold];
+		face->def = shared.def[family][bold];
+		return face;
+	}
 	font_path(path, sizeof(path), lay, family, bold);
 	if (access(path, R_OK) != 0) {
 		fail(lay, "cannot open font '%s': %s", path, strerror(errno));
 		return NULL;
 	}
-	name = HPDF_LoadTTFontFromFile(lay->pdf, path, HPDF_TRUE);
-	if (!name) {
+	face->psname = HPDF_LoadTTFontFromFile(lay->pdf, path, HPDF_TRUE);
+	if (face->psname)
+		face->def = HPDF_GetFontDef(lay->pdf, face->psname);
+	if (!face->def) {
 		fail(lay, "cannot load font '%s'", path);
+		face->psname = NULL;
 		return NULL;
 	}
-	lay->font[family][bold] = HPDF_GetFont(lay->pdf, name, "UTF-8");
-	/* The font's own definition (hpdf_font.h), for glyph lookups. */
-	if (lay->font[family][bold])
-		lay->fontdef[family][bold] =
-		    ((HPDF_FontAttr)lay->font[family][bold]->attr)->fontdef;
-	if (!lay->font[family][bold] || !lay->fontdef[family][bold]) {
-		fail(lay, "cannot load font '%s'", path);
-		lay->font[family][bold] = NULL;
+	font_tag(face->def, family * 2 + bold);
+	if (lay->shared) {
+		shared.psname[family][bold] = face->psname;
+		shared.def[family][bold] = face->def;
 	}
-	return lay->font[family][bold];
+	return face;
+}
+
+/* The face of a style; NULL (and msg) on failure. */
+static struct layout_face *get_face(struct layout *lay,
+				    const struct layout_style *st)
+{
+	int family = st->family >= 0 && st->family < FAMILY_COUNT ? st->family
+								  : FAMILY_SANS;
+
+	if (st->family >= FAMILY_COUNT &&
+	    (size_t)(st->family - FAMILY_COUNT) < lay->ncustom)
+		return &lay->custom[st->family - FAMILY_COUNT].face;
+	return builtin_face(lay, family, !!st->bold);
+}
+
+/* The pdf font of face for encoding e, made on first use; NULL (and msg). */
+static HPDF_Font face_font(struct layout *lay, struct layout_face *face,
+			   int e)
+{
+	if (face->font[e])
+		return face->font[e];
+	if (e == ENC_UTF8 && !lay->utf) {
+		HPDF_UseUTFEncodings(lay->pdf);
+		lay->utf = 1;
+	}
+	face->font[e] = HPDF_GetFont(lay->pdf, face->psname,
+				     e == ENC_UTF8 ? "UTF-8" : enc_names[e]);
+	if (!face->font[e])
+		fail(lay, "cannot load font '%s'", face->psname);
+	return face->font[e];
 }
 
 int layout_family_find(const struct layout *lay, const char *name)
@@ -180,6 +405,8 @@ int layout_font_load(struct layout *lay, const char *name, const void *data,
 	}
 	if (lay->hpdf_error)
 		return FACTA_EPDF;
+	/* Its definition must not outlive this document (pdf_close). */
+	lay->foreign = 1;
 	if (temp_font(lay, path, sizeof(path), data, len) < 0)
 		return FACTA_EIO;
 	psname = HPDF_LoadTTFontFromFile(lay->pdf, path, HPDF_TRUE);
@@ -188,17 +415,22 @@ int layout_font_load(struct layout *lay, const char *name, const void *data,
 	c = &lay->custom[lay->ncustom];
 	memset(c, 0, sizeof(*c));
 	if (psname)
-		c->font = HPDF_GetFont(lay->pdf, psname, "UTF-8");
-	if (c->font)
-		c->def = ((HPDF_FontAttr)c->font->attr)->fontdef;
-	if (!c->font || !c->def) {
+		c->face.def = HPDF_GetFontDef(lay->pdf, psname);
+	if (c->face.def && c->face.def->type != HPDF_FONTDEF_TYPE_TRUETYPE)
+		c->face.def = NULL;
+	/* The pdf font is made when text is drawn (face_font). */
+	if (c->face.def) {
+		c->face.psname = psname;
+		font_tag(c->face.def, 2 * FAMILY_COUNT + (int)lay->ncustom);
+	}
+	if (!c->face.def) {
 		unsigned code = (unsigned)lay->hpdf_error;
 
 		/* A bad font file is the style's error, not libharu's. */
 		HPDF_ResetError(lay->pdf);
 		lay->hpdf_error = lay->hpdf_detail = 0;
 		lay->msg[0] = '\0';
-		c->font = NULL;
+		c->face.def = NULL;
 		fail(lay,
 		     "cannot load font '%s.ttf': %s (pdf library error 0x%04x)",
 		     name,
@@ -211,6 +443,57 @@ int layout_font_load(struct layout *lay, const char *name, const void *data,
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	lay->ncustom++;
 	return FAMILY_COUNT + (int)(lay->ncustom - 1);
+}
+
+/* The pdf of lay: the process's reused one when it is free. */
+static int pdf_open(struct layout *lay)
+{
+	if (shared.user) {
+		/* Another layout has it: a private one. */
+		lay->pdf = HPDF_New(hpdf_error, lay);
+		return lay->pdf ? 0 : -1;
+	}
+	if (shared.pdf && strcmp(shared.font_dir, lay->font_dir)) {
+		HPDF_Free(shared.pdf);
+		shared.pdf = NULL;
+	}
+	if (shared.pdf) {
+		if (HPDF_NewDoc(shared.pdf) != HPDF_OK) {
+			HPDF_Free(shared.pdf);
+			shared.pdf = NULL;
+		}
+	}
+	if (!shared.pdf) {
+		memset(&shared, 0, sizeof(shared));
+		shared.pdf = HPDF_New(hpdf_error, NULL);
+		if (!shared.pdf)
+			return -1;
+		snprintf(shared.font_dir, sizeof(shared.font_dir), "%s",
+			 lay->font_dir);
+	}
+	shared.user = lay;
+	lay->pdf = shared.pdf;
+	lay->utf = shared.utf;
+	lay->shared = 1;
+	/* Info strings start as ASCII in every document (set_info). */
+	lay->pdf->cur_encoder = NULL;
+	return 0;
+}
+
+static void pdf_close(struct layout *lay)
+{
+	if (!lay->shared) {
+		HPDF_Free(lay->pdf);
+		return;
+	}
+	shared.user = NULL;
+	shared.utf = lay->utf;
+	if (lay->foreign || lay->hpdf_error) {
+		HPDF_Free(shared.pdf);
+		memset(&shared, 0, sizeof(shared));
+		return;
+	}
+	HPDF_FreeDoc(shared.pdf);
 }
 
 int layout_init(struct layout *lay, const char *font_dir, struct facta_err *err)
@@ -233,13 +516,10 @@ int layout_init(struct layout *lay, const char *font_dir, struct facta_err *err)
 				       "cannot open font '%s': %s", path,
 				       strerror(errno));
 	}
-	lay->pdf = HPDF_New(hpdf_error, lay);
-	if (!lay->pdf)
+	if (pdf_open(lay) < 0)
 		return err_nomem(err);
 	HPDF_SetCompressionMode(lay->pdf, HPDF_COMP_ALL);
-	HPDF_UseUTFEncodings(lay->pdf);
-	HPDF_SetCurrentEncoder(lay->pdf, "UTF-8");
-	if (lay->hpdf_error) {
+	if (encodings_load(lay) < 0 || lay->hpdf_error) {
 		layout_dispose(lay);
 		return err_set(err, FACTA_EPDF, "cannot start the pdf");
 	}
@@ -259,18 +539,18 @@ void layout_dispose(struct layout *lay)
 	if (!lay)
 		return;
 	if (lay->pdf)
-		HPDF_Free(lay->pdf);
+		pdf_close(lay);
 	lay->pdf = NULL;
 	free(lay->scratch);
 	lay->scratch = NULL;
 	for (int fam = 0; fam < FAMILY_COUNT; fam++)
 		for (int b = 0; b < 2; b++) {
-			free(lay->widths[fam][b]);
-			lay->widths[fam][b] = NULL;
+			free(lay->face[fam][b].widths);
+			lay->face[fam][b].widths = NULL;
 		}
 	for (size_t i = 0; i < lay->ncustom; i++) {
-		free(lay->custom[i].widths);
-		lay->custom[i].widths = NULL;
+		free(lay->custom[i].face.widths);
+		lay->custom[i].face.widths = NULL;
 	}
 	lay->ncustom = 0;
 	lay->scratch_cap = 0;
@@ -376,60 +656,37 @@ static int16_t *new_widths(void)
 	return t;
 }
 
-static int16_t *width_table(struct layout *lay, HPDF_Font f)
-{
-	for (size_t i = 0; i < lay->ncustom; i++)
-		if (lay->custom[i].font == f) {
-			if (!lay->custom[i].widths)
-				lay->custom[i].widths = new_widths();
-			return lay->custom[i].widths;
-		}
-	for (int fam = 0; fam < FAMILY_COUNT; fam++)
-		for (int b = 0; b < 2; b++) {
-			if (lay->font[fam][b] != f)
-				continue;
-			if (!lay->widths[fam][b])
-				lay->widths[fam][b] = new_widths();
-			return lay->widths[fam][b];
-		}
-	return NULL;
-}
-
 /*
  * Width of s in pt: the sum of the characters' advance widths, as
  * HPDF_Font_TextWidth computes it (no char or word spacing is used), but
  * cached: word wrap measures the same characters many times.
  */
-static double raw_width(struct layout *lay, HPDF_Font f, double size,
-			const char *s, size_t len)
+static double raw_width(struct layout_face *face, double size, const char *s,
+			size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	int16_t *tab = width_table(lay, f);
 	long total = 0;
 	size_t i = 0;
 
 	if (!len)
 		return 0;
-	if (!tab) {
-		HPDF_TextWidth tw = HPDF_Font_TextWidth(f, p, (HPDF_UINT)len);
+	if (!face->widths && !(face->widths = new_widths())) {
+		while (i < len) {
+			unsigned cp = utf8_next(s, len, &i);
 
-		return tw.width * size / 1000.0;
+			total += HPDF_TTFontDef_GetCharWidth(
+			    face->def, (HPDF_UINT16)(cp > 0xffff ? 0 : cp));
+		}
+		return total * size / 1000.0;
 	}
 	while (i < len) {
-		unsigned c = p[i], n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-		unsigned cp = n == 1 ? c : c & (0x7f >> n);
+		unsigned cp = utf8_next(s, len, &i);
 
-		for (unsigned k = 1; k < n && i + k < len; k++)
-			cp = cp << 6 | (p[i + k] & 0x3f);
-		i += n;
-		if (cp > 0xffff) {
-			total += HPDF_Font_GetUnicodeWidth(f, (HPDF_UNICODE)0);
-			continue;
-		}
-		if (tab[cp] < 0)
-			tab[cp] = (int16_t)HPDF_Font_GetUnicodeWidth(
-			    f, (HPDF_UNICODE)cp);
-		total += tab[cp];
+		if (cp > 0xffff)
+			cp = 0;
+		if (face->widths[cp] < 0)
+			face->widths[cp] = HPDF_TTFontDef_GetCharWidth(
+			    face->def, (HPDF_UINT16)cp);
+		total += face->widths[cp];
 	}
 	return total * size / 1000.0;
 }
@@ -437,9 +694,9 @@ static double raw_width(struct layout *lay, HPDF_Font f, double size,
 double layout_width(struct layout *lay, const struct layout_style *st,
 		    const char *s, size_t len)
 {
-	HPDF_Font f = get_font(lay, st);
+	struct layout_face *face = get_face(lay, st);
 
-	return f ? raw_width(lay, f, st->size, s, len) : 0;
+	return face ? raw_width(face, st->size, s, len) : 0;
 }
 
 static size_t utf8_step(const char *s, size_t len, size_t i)
@@ -454,20 +711,19 @@ static size_t utf8_step(const char *s, size_t len, size_t i)
  * One line out of the paragraph s[0..len) (no newline inside): *line is its
  * length, *next where the following line starts (spaces skipped).
  */
-static void next_line(struct layout *lay, HPDF_Font f, double size,
-		      const char *s, size_t len,
-		      double w, size_t *line, size_t *next)
+static void next_line(struct layout_face *f, double size, const char *s,
+		      size_t len, double w, size_t *line, size_t *next)
 {
 	size_t best = 0, i, n;
 
-	if (raw_width(lay, f, size, s, len) <= w) {
+	if (raw_width(f, size, s, len) <= w) {
 		*line = *next = len;
 		return;
 	}
 	for (i = 1; i < len; i++) {
 		if (s[i] != ' ' || s[i - 1] == ' ')
 			continue;
-		if (raw_width(lay, f, size, s, i) > w)
+		if (raw_width(f, size, s, i) > w)
 			break;
 		best = i;
 	}
@@ -483,7 +739,7 @@ static void next_line(struct layout *lay, HPDF_Font f, double size,
 	while (n < len) {
 		size_t m = utf8_step(s, len, n);
 
-		if (raw_width(lay, f, size, s, m) > w)
+		if (raw_width(f, size, s, m) > w)
 			break;
 		n = m;
 	}
@@ -501,9 +757,8 @@ struct lines {
 };
 
 /* Yields the lines of s: explicit newlines kept, words wrapped at w. */
-static int lines_next(struct layout *lay, struct lines *it, HPDF_Font f,
-		      double size, double w,
-		      size_t *off, size_t *n)
+static int lines_next(struct lines *it, struct layout_face *f, double size,
+		      double w, size_t *off, size_t *n)
 {
 	const char *nl;
 	size_t end, seg, adv;
@@ -520,7 +775,7 @@ static int lines_next(struct layout *lay, struct lines *it, HPDF_Font f,
 		*n = 0;
 		adv = 0;
 	} else {
-		next_line(lay, f, size, it->s + it->pos, seg, w, n, &adv);
+		next_line(f, size, it->s + it->pos, seg, w, n, &adv);
 	}
 	if (adv >= seg) {
 		/* Paragraph done; a trailing newline adds no empty line. */
@@ -542,14 +797,14 @@ static double line_height(const struct layout_style *st)
 double layout_measure(struct layout *lay, const struct layout_style *st,
 		      const char *s, size_t len, double w)
 {
-	HPDF_Font f = get_font(lay, st);
+	struct layout_face *f = get_face(lay, st);
 	struct lines it = {s, len, 0, 0};
 	size_t off, n;
 	double h = 0;
 
 	if (!f)
 		return 0;
-	while (lines_next(lay, &it, f, st->size, w, &off, &n))
+	while (lines_next(&it, f, st->size, w, &off, &n))
 		h += line_height(st);
 	return h;
 }
@@ -598,50 +853,100 @@ static void set_stroke(HPDF_Page page, unsigned c)
  * one is reported (and the text not drawn), never silently left out.
  */
 static int check_glyphs(struct layout *lay, const struct layout_style *st,
-			const char *s, size_t n)
+			HPDF_FontDef def, const char *s, size_t n)
 {
 	int family = st->family >= 0 && st->family < FAMILY_COUNT ? st->family
 								  : FAMILY_SANS;
-	HPDF_FontDef def = lay->fontdef[family][!!st->bold];
 	const struct layout_custom *c = NULL;
-	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 
 	if (st->family >= FAMILY_COUNT &&
-	    (size_t)(st->family - FAMILY_COUNT) < lay->ncustom) {
+	    (size_t)(st->family - FAMILY_COUNT) < lay->ncustom)
 		c = &lay->custom[st->family - FAMILY_COUNT];
-		def = c->def;
-	}
 	while (i < n) {
-		size_t next = utf8_step(s, n, i);
-		unsigned cp = p[i];
+		size_t at = i;
+		unsigned cp = utf8_next(s, n, &i);
 
-		if (cp < 0x80) {
-			/* Printable ASCII is in every built-in font. */
-			if (cp >= 0x20 && cp < 0x7f && !c) {
-				i = next;
-				continue;
-			}
-		} else {
-			cp &= next - i == 2 ? 0x1f : next - i == 3 ? 0x0f : 0x07;
-			for (size_t k = i + 1; k < next; k++)
-				cp = cp << 6 | (p[k] & 0x3f);
-		}
+		/* Printable ASCII is in every built-in font. */
+		if (cp >= 0x20 && cp < 0x7f && !c)
+			continue;
 		if (!def || cp > 0xffff ||
 		    HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp) == 0) {
 			fail(lay, "character '%.*s' (U+%04X) is not in font '%s%s'",
-			     cp < 0x20 ? 0 : (int)(next - i), s + i, cp,
+			     cp < 0x20 ? 0 : (int)(i - at), s + at, cp,
 			     c ? c->name : family_names[family],
 			     st->bold && !c ? " Bold" : "");
 			return 0;
 		}
-		i = next;
 	}
 	return 1;
 }
 
+/*
+ * The end of the run of s[i..n) one pdf font shows, and in *e its
+ * encoding: the one before (*e) while it has the characters, else the
+ * first that has the next one, else UTF-8 for as long as none has them.
+ */
+static size_t next_run(const char *s, size_t n, size_t i, int *e)
+{
+	size_t j = i;
+	unsigned m = enc_mask(utf8_next(s, n, &j));
+
+	if (!m)
+		*e = ENC_UTF8;
+	else if (*e == ENC_UTF8 || !(m & 1u << *e))
+		*e = __builtin_ctz(m);
+	while (j < n) {
+		size_t k = j;
+
+		m = enc_mask(utf8_next(s, n, &k));
+		if (*e == ENC_UTF8 ? m != 0 : !(m & 1u << *e))
+			break;
+		j = k;
+	}
+	return j;
+}
+
+/*
+ * Shows s[0..n) at the text position, run by run, each in the pdf font of
+ * face for its encoding (inside BT/ET, after the position is set).
+ */
+static void show_runs(struct layout *lay, HPDF_Page page,
+		      struct layout_face *face, double size, const char *s,
+		      size_t n)
+{
+	int e = 0, shown = -1;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t end = next_run(s, n, i, &e), len = 0;
+		HPDF_Font f = face_font(lay, face, e);
+
+		if (!f || scratch_copy(lay, s + i, end - i) < 0)
+			return;
+		if (e != ENC_UTF8) {
+			/* Re-encode in place: a code is never longer. */
+			for (size_t k = 0; k < end - i;) {
+				unsigned cp = utf8_next(lay->scratch, end - i,
+							&k);
+				unsigned char c = enc_code(e, cp);
+
+				face->used[e][c >> 3] |=
+				    (unsigned char)(1u << (c & 7));
+				lay->scratch[len++] = (char)c;
+			}
+			lay->scratch[len] = '\0';
+		}
+		if (e != shown)
+			HPDF_Page_SetFontAndSize(page, f, (HPDF_REAL)size);
+		shown = e;
+		HPDF_Page_ShowText(page, lay->scratch);
+		i = end;
+	}
+}
+
 /* One line with its top at y, aligned in [x, x + w]. */
-static void draw_line(struct layout *lay, HPDF_Font f,
+static void draw_line(struct layout *lay, struct layout_face *f,
 		      const struct layout_style *st, const char *s, size_t n,
 		      double x, double y, double w)
 {
@@ -649,38 +954,35 @@ static void draw_line(struct layout *lay, HPDF_Font f,
 	double tw, base, asc, desc;
 
 	if (lay->dry || !n || lay->cur >= lay->npages ||
-	    !check_glyphs(lay, st, s, n) || !count_op(lay))
+	    !check_glyphs(lay, st, f->def, s, n) || !count_op(lay))
 		return;
 	page = lay->pages[lay->cur];
-	tw = raw_width(lay, f, st->size, s, n);
+	tw = raw_width(f, st->size, s, n);
 	if (st->align == ALIGN_RIGHT)
 		x += w - tw;
 	else if (st->align == ALIGN_CENTER)
 		x += (w - tw) / 2;
-	asc = HPDF_Font_GetAscent(f) / 1000.0 * st->size;
-	desc = -HPDF_Font_GetDescent(f) / 1000.0 * st->size;
+	asc = f->def->ascent / 1000.0 * st->size;
+	desc = -f->def->descent / 1000.0 * st->size;
 	base = y + (line_height(st) - asc - desc) / 2 + asc;
-	if (scratch_copy(lay, s, n) < 0)
-		return;
 	HPDF_Page_BeginText(page);
-	HPDF_Page_SetFontAndSize(page, f, (HPDF_REAL)st->size);
 	set_fill(page, st->colour);
-	HPDF_Page_TextOut(page, (HPDF_REAL)x, (HPDF_REAL)(lay->ph - base),
-			  lay->scratch);
+	HPDF_Page_MoveTextPos(page, (HPDF_REAL)x, (HPDF_REAL)(lay->ph - base));
+	show_runs(lay, page, f, st->size, s, n);
 	HPDF_Page_EndText(page);
 }
 
 double layout_draw_text(struct layout *lay, const struct layout_style *st,
 			const char *s, size_t len, double x, double y, double w)
 {
-	HPDF_Font f = get_font(lay, st);
+	struct layout_face *f = get_face(lay, st);
 	struct lines it = {s, len, 0, 0};
 	size_t off, n;
 	double h = 0;
 
 	if (!f)
 		return 0;
-	while (lines_next(lay, &it, f, st->size, w, &off, &n)) {
+	while (lines_next(&it, f, st->size, w, &off, &n)) {
 		draw_line(lay, f, st, s + off, n, x, y + h, w);
 		h += line_height(st);
 	}
@@ -734,14 +1036,14 @@ int layout_need(struct layout *lay, double h, int *broke)
 int layout_text(struct layout *lay, const struct layout_style *st,
 		const char *s, size_t len)
 {
-	HPDF_Font f = get_font(lay, st);
+	struct layout_face *f = get_face(lay, st);
 	struct lines it = {s, len, 0, 0};
 	size_t off, n;
 	int ret;
 
 	if (!f)
 		return FACTA_EINVALID;
-	while (lines_next(lay, &it, f, st->size, lay->w, &off, &n)) {
+	while (lines_next(&it, f, st->size, lay->w, &off, &n)) {
 		ret = layout_need(lay, line_height(st), NULL);
 		if (ret < 0)
 			return ret;
@@ -796,7 +1098,7 @@ int layout_watermark(struct layout *lay, size_t index, const char *text)
 {
 	static const struct layout_style st = {FAMILY_SANS, 1,	       100, 1,
 					       0xc0392b,    ALIGN_LEFT};
-	HPDF_Font f = get_font(lay, &st);
+	struct layout_face *f = get_face(lay, &st);
 	HPDF_ExtGState gs;
 	HPDF_Page page;
 	double angle, tw, size, c, s, cx, cy, cap;
@@ -804,7 +1106,7 @@ int layout_watermark(struct layout *lay, size_t index, const char *text)
 	if (!f || index >= lay->npages)
 		return FACTA_EINVALID;
 	page = lay->pages[index];
-	tw = raw_width(lay, f, 1, text, strlen(text));
+	tw = raw_width(f, 1, text, strlen(text));
 	if (tw <= 0)
 		return 0;
 	angle = atan2(lay->ph, lay->pw);
@@ -824,11 +1126,10 @@ int layout_watermark(struct layout *lay, size_t index, const char *text)
 	HPDF_Page_GSave(page);
 	HPDF_Page_SetExtGState(page, gs);
 	HPDF_Page_BeginText(page);
-	HPDF_Page_SetFontAndSize(page, f, (HPDF_REAL)size);
 	set_fill(page, st.colour);
 	HPDF_Page_SetTextMatrix(page, (HPDF_REAL)c, (HPDF_REAL)s, (HPDF_REAL)-s,
 				(HPDF_REAL)c, (HPDF_REAL)cx, (HPDF_REAL)cy);
-	HPDF_Page_ShowText(page, text);
+	show_runs(lay, page, f, size, text, strlen(text));
 	HPDF_Page_EndText(page);
 	HPDF_Page_GRestore(page);
 	return lay->hpdf_error ? FACTA_EPDF : 0;
@@ -899,6 +1200,102 @@ static HPDF_Date pdf_date(const char *date)
 	return d;
 }
 
+/*
+ * A ToUnicode CMap for the codes shown with a simple font: libharu 2.3
+ * writes none, and text extraction should not have to rely on glyph names.
+ */
+static int cmap_write(HPDF_Stream st, const unsigned char used[32], int e)
+{
+	static const char head[] =
+	    "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+	    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0"
+	    " >> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+	    "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n";
+	static const char tail[] = "endcmap\nCMapName currentdict /CMap "
+				   "defineresource pop\nend\nend\n";
+	const uint16_t *uni = encs.to_uni[e];
+	unsigned first[256], last[256], n = 0;
+	char line[40];
+	int ret = HPDF_Stream_WriteStr(st, head);
+
+	/*
+	 * Runs of codes whose characters follow each other: one bfrange (of
+	 * which only the last byte of the character may count up).
+	 */
+	for (unsigned c = 0; c < 256; c++) {
+		if (!(used[c >> 3] & 1u << (c & 7)) || !uni[c])
+			continue;
+		if (n && last[n - 1] + 1 == c && uni[c - 1] + 1 == uni[c] &&
+		    (uni[c] & 0xff))
+			last[n - 1] = c;
+		else
+			first[n] = last[n] = c, n++;
+	}
+	for (unsigned i = 0; i < n && !ret; i += 100) {
+		unsigned k = n - i < 100 ? n - i : 100;
+
+		snprintf(line, sizeof(line), "%u beginbfrange\n", k);
+		ret = HPDF_Stream_WriteStr(st, line);
+		for (unsigned j = i; j < i + k && !ret; j++) {
+			snprintf(line, sizeof(line), "<%02X> <%02X> <%04X>\n",
+				 first[j], last[j], (unsigned)uni[first[j]]);
+			ret = HPDF_Stream_WriteStr(st, line);
+		}
+		if (!ret)
+			ret = HPDF_Stream_WriteStr(st, "endbfrange\n");
+	}
+	return ret ? ret : (int)HPDF_Stream_WriteStr(st, tail);
+}
+
+static int face_cmaps(struct layout *lay, struct layout_face *face)
+{
+	for (int e = 0; e < LAYOUT_NENC; e++) {
+		HPDF_Font f = face->font[e];
+		HPDF_Dict cmap;
+
+		if (!f)
+			continue;
+		cmap = HPDF_DictStream_New(f->mmgr,
+					   ((HPDF_FontAttr)f->attr)->xref);
+		if (!cmap)
+			return -1;
+		cmap->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+		if (cmap_write(cmap->stream, face->used[e], e) != HPDF_OK ||
+		    HPDF_Dict_Add(f, "ToUnicode", cmap) != HPDF_OK)
+			return -1;
+	}
+	return lay->hpdf_error ? -1 : 0;
+}
+
+static int all_cmaps(struct layout *lay)
+{
+	for (int fam = 0; fam < FAMILY_COUNT; fam++)
+		for (int b = 0; b < 2; b++)
+			if (face_cmaps(lay, &lay->face[fam][b]) < 0)
+				return -1;
+	for (size_t i = 0; i < lay->ncustom; i++)
+		if (face_cmaps(lay, &lay->custom[i].face) < 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * Info strings: as they are when ASCII (PDFDocEncoding agrees), else (and
+ * from then on) UTF-16 through libharu's UTF-8 encoder.
+ */
+static void set_info(struct layout *lay, HPDF_InfoType type, const char *v)
+{
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p >= 0x80 || (unsigned char)*p < 0x20) {
+			if (!lay->utf)
+				HPDF_UseUTFEncodings(lay->pdf);
+			lay->utf = 1;
+			HPDF_SetCurrentEncoder(lay->pdf, "UTF-8");
+			break;
+		}
+	HPDF_SetInfoAttr(lay->pdf, type, v);
+}
+
 int layout_finish(struct layout *lay, struct buf *out, const char *date,
 		  const char *title, const char *creator, struct facta_err *err)
 {
@@ -912,12 +1309,13 @@ int layout_finish(struct layout *lay, struct buf *out, const char *date,
 			       lay->msg);
 	HPDF_SetInfoDateAttr(lay->pdf, HPDF_INFO_CREATION_DATE, d);
 	HPDF_SetInfoDateAttr(lay->pdf, HPDF_INFO_MOD_DATE, d);
-	HPDF_SetInfoAttr(lay->pdf, HPDF_INFO_PRODUCER, "facta");
+	set_info(lay, HPDF_INFO_PRODUCER, "facta");
 	if (title)
-		HPDF_SetInfoAttr(lay->pdf, HPDF_INFO_TITLE, title);
+		set_info(lay, HPDF_INFO_TITLE, title);
 	if (creator)
-		HPDF_SetInfoAttr(lay->pdf, HPDF_INFO_CREATOR, creator);
-	if (HPDF_SaveToStream(lay->pdf) != HPDF_OK || lay->hpdf_error)
+		set_info(lay, HPDF_INFO_CREATOR, creator);
+	if (all_cmaps(lay) < 0 || HPDF_SaveToStream(lay->pdf) != HPDF_OK ||
+	    lay->hpdf_error)
 		return err_set(err, FACTA_EPDF, "cannot write pdf: %s",
 			       lay->msg);
 	HPDF_ResetStream(lay->pdf);

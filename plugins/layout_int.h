@@ -38,6 +38,30 @@ struct layout_style {
 /* TrueType families a style loads from the account (family >= FAMILY_COUNT). */
 #define LAYOUT_MAX_CUSTOM 8
 
+/*
+ * Single-byte encodings text is shown in (layout.c enc_names); what none
+ * of them covers is shown with the UTF-8 font (index LAYOUT_NENC).
+ */
+#define LAYOUT_NENC 12
+
+/*
+ * One TrueType font of a document: libharu's definition (parsed once),
+ * the PDF fonts made from it on first use, one per single-byte encoding
+ * and the UTF-8 (CID) one, and what the text needs to measure and show.
+ */
+struct layout_face {
+	const char *psname; /* the definition's name in the pdf */
+	HPDF_FontDef def;
+	HPDF_Font font[LAYOUT_NENC + 1];
+	unsigned char used[LAYOUT_NENC][32]; /* codes shown, for ToUnicode */
+	/*
+	 * Advance widths of the BMP, cached per document: libharu embeds
+	 * every glyph whose width was asked, so a cache kept across
+	 * documents would change what a PDF embeds.
+	 */
+	int16_t *widths;
+};
+
 /* A named text style ("body", "title", ...). */
 struct layout_font {
 	char name[32];
@@ -46,18 +70,17 @@ struct layout_font {
 
 struct layout {
 	HPDF_Doc pdf;
-	HPDF_Font font[FAMILY_COUNT][2];
-	HPDF_FontDef fontdef[FAMILY_COUNT][2]; /* for glyph checks */
-	int16_t *widths[FAMILY_COUNT][2];      /* cached advance widths */
+	struct layout_face face[FAMILY_COUNT][2];
 	char font_dir[256];
 	/* Custom families: style family FAMILY_COUNT + i is custom[i]. */
 	struct layout_custom {
 		char name[65]; /* the asset name without .ttf */
-		HPDF_Font font;
-		HPDF_FontDef def;
-		int16_t *widths;
+		struct layout_face face;
 	} custom[LAYOUT_MAX_CUSTOM];
 	size_t ncustom;
+	int utf;    /* libharu's UTF-8 encodings are on (a fallback font) */
+	int shared;  /* pdf is the process's reused one (layout.c) */
+	int foreign; /* an account font was loaded into pdf */
 	HPDF_STATUS hpdf_error;
 	HPDF_STATUS hpdf_detail;
 
@@ -174,5 +197,13 @@ int layout_finish(struct layout *lay, struct buf *out, const char *date,
 
 /* After a failed call: 0 or the libharu status. */
 int layout_pdf_failed(const struct layout *lay);
+
+/*
+ * Checks that the characters layout.c leaves to the UTF-8 font are exactly
+ * those libharu names after another character in the single-byte
+ * encodings (for a test: libharu's tables are fixed per version). Returns
+ * 0, or 1 with the first difference in bad, or -1.
+ */
+int layout_encodings_verify(char *bad, size_t n);
 
 #endif

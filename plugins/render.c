@@ -243,23 +243,30 @@ cleanup:
 	return ret;
 }
 
+/* A batch as the child sees it: the caller's jobs. */
 struct isolated {
-	const struct doc *doc;
-	const struct render_opts *opts;
+	const struct render_job *jobs;
 };
 
-/* In the child: the same render, with the asset callback over the socket. */
-static int isolated_run(void *payload, struct buf *out,
+static const struct render_opts no_opts;
+
+static const struct render_opts *job_opts(const struct render_job *job)
+{
+	return job->opts ? job->opts : &no_opts;
+}
+
+/* In the child: job i, with the asset callback over the socket. */
+static int isolated_run(void *payload, size_t i, struct buf *out,
 			int (*asset)(void *asset_payload, const char *name,
 				     struct buf *out, struct facta_err *err),
 			void *asset_payload, struct facta_err *err)
 {
 	struct isolated *is = payload;
-	struct render_opts o = *is->opts;
+	struct render_opts o = *job_opts(&is->jobs[i]);
 
 	o.asset = asset;
 	o.asset_payload = asset_payload;
-	return render_direct(out, is->doc, &o, err);
+	return render_direct(out, is->jobs[i].doc, &o, err);
 }
 
 static unsigned long time_limit(const struct render_opts *opts)
@@ -279,34 +286,120 @@ static unsigned long time_limit(const struct render_opts *opts)
 	return TIME_LIMIT_MS;
 }
 
+/* The child's limits of one document, and its name for messages. */
+struct job_limits {
+	struct isolate_job iso;
+	char what[200];
+};
+
+static void job_limits(struct job_limits *l, const struct render_job *job)
+{
+	const struct render_opts *opts = job_opts(job);
+	size_t mem;
+
+	if (opts->style_source)
+		snprintf(l->what, sizeof(l->what), "style '%s'",
+			 opts->style_chunk ? opts->style_chunk : "style.lua");
+	else
+		snprintf(l->what, sizeof(l->what), "style '%s.lua'",
+			 opts->style	     ? opts->style
+			 : job->doc->style ? job->doc->style
+					   : "classic");
+	mem = opts->memory_limit ? opts->memory_limit : SANDBOX_DEFAULT_MEMORY;
+	l->iso.what = l->what;
+	l->iso.time_ms = time_limit(opts);
+	l->iso.mem_extra = mem + NATIVE_MEMORY;
+	l->iso.asset = opts->asset;
+	l->iso.asset_payload = opts->asset_payload;
+}
+
+int render_batch(const struct render_job *jobs, size_t n,
+		 int (*done)(void *payload, size_t i, const struct buf *pdf,
+			     int rc, const struct facta_err *err),
+		 void *payload, struct facta_err *err)
+{
+	struct isolated is = { jobs };
+	struct isolate iso = { 0 };
+	struct job_limits *lim;
+	struct isolate_job *ij;
+	int ret = 0;
+
+	if (!n)
+		return 0;
+	if (job_opts(&jobs[0])->in_process) {
+		struct buf pdf = BUF_INIT;
+
+		for (size_t i = 0; i < n && ret >= 0; i++) {
+			struct facta_err e = { 0 };
+			int rc;
+
+			buf_reset(&pdf);
+			rc = render_direct(&pdf, jobs[i].doc,
+					   job_opts(&jobs[i]), &e);
+			ret = done(payload, i, rc < 0 ? NULL : &pdf, rc,
+				   rc < 0 ? &e : NULL);
+		}
+		buf_dispose(&pdf);
+		return ret < 0 ? ret : 0;
+	}
+	lim = calloc(n, sizeof(*lim));
+	ij = calloc(n, sizeof(*ij));
+	if (!lim || !ij) {
+		free(lim);
+		free(ij);
+		return err_nomem(err);
+	}
+	for (size_t i = 0; i < n; i++) {
+		job_limits(&lim[i], &jobs[i]);
+		ij[i] = lim[i].iso;
+	}
+	iso.jobs = ij;
+	iso.njobs = n;
+	iso.run = isolated_run;
+	iso.payload = &is;
+	iso.done = done;
+	iso.done_payload = payload;
+	ret = isolate_batch(&iso, err);
+	free(ij);
+	free(lim);
+	return ret;
+}
+
+/* render_pdf's one result. */
+struct single {
+	struct buf *out;
+	struct facta_err *err;
+	int rc;
+};
+
+static int single_done(void *payload, size_t i, const struct buf *pdf, int rc,
+		       const struct facta_err *err)
+{
+	struct single *one = payload;
+
+	(void)i;
+	one->rc = rc;
+	if (rc < 0) {
+		*one->err = *err;
+		return 0;
+	}
+	one->rc = buf_add(one->out, pdf->ptr, pdf->len);
+	if (one->rc < 0)
+		one->rc = one->rc == FACTA_ENOMEM
+			      ? err_nomem(one->err)
+			      : err_set(one->err, one->rc, "pdf too large");
+	return 0;
+}
+
 int render_pdf(struct buf *out, const struct doc *doc,
 	       const struct render_opts *opts, struct facta_err *err)
 {
-	static const struct render_opts none;
-	struct isolated is = { doc, opts ? opts : &none };
-	struct isolate iso = { 0 };
-	size_t mem;
-	char what[200];
+	struct render_job job = { doc, opts };
+	struct single one = { out, err, 0 };
+	int ret;
 
-	if (!opts)
-		opts = &none;
-	if (opts->in_process)
+	if (opts && opts->in_process)
 		return render_direct(out, doc, opts, err);
-	if (opts->style_source)
-		snprintf(what, sizeof(what), "style '%s'",
-			 opts->style_chunk ? opts->style_chunk : "style.lua");
-	else
-		snprintf(what, sizeof(what), "style '%s.lua'",
-			 opts->style	? opts->style
-			 : doc->style ? doc->style
-				      : "classic");
-	mem = opts->memory_limit ? opts->memory_limit : SANDBOX_DEFAULT_MEMORY;
-	iso.what = what;
-	iso.time_ms = time_limit(opts);
-	iso.mem_extra = mem + NATIVE_MEMORY;
-	iso.run = isolated_run;
-	iso.payload = &is;
-	iso.asset = opts->asset;
-	iso.asset_payload = opts->asset_payload;
-	return isolate_run(out, &iso, err);
+	ret = render_batch(&job, 1, single_done, &one, err);
+	return ret < 0 ? ret : one.rc;
 }

@@ -44,9 +44,10 @@ struct render_opts {
 	/*
 	 * Every render runs in a forked child process with a CPU and
 	 * address space limit, killed after time_limit_ms of wall-clock
-	 * time (0: $FACTA_STYLE_TIME_LIMIT_MS, else 10 s), so that long C
-	 * calls a style can trigger (catastrophic patterns ...) never hang
-	 * or hurt the caller. in_process skips the child (unit tests,
+	 * time (0: $FACTA_STYLE_TIME_LIMIT_MS, else 10 s; render_batch:
+	 * per document, in one child for the batch), so that long C calls
+	 * a style can trigger (catastrophic patterns ...) never hang or
+	 * hurt the caller. in_process skips the child (unit tests,
 	 * benchmarks of the bare cost); only the Lua limits hold then.
 	 */
 	unsigned long time_limit_ms;
@@ -63,5 +64,29 @@ struct render_opts {
  */
 int render_pdf(struct buf *out, const struct doc *doc,
 	       const struct render_opts *opts, struct facta_err *err);
+
+/* One document of a batch: what render_pdf takes (opts NULL: defaults). */
+struct render_job {
+	const struct doc *doc;
+	const struct render_opts *opts;
+};
+
+/*
+ * Renders jobs[0..n), each exactly as render_pdf would (the same bytes),
+ * in one renderer child for the whole batch instead of one per document.
+ * Every document keeps its own limits (Lua instructions and memory, CPU
+ * seconds, address space, time_limit_ms of wall clock); one that breaks
+ * them or crashes the renderer gets that error and the rest go on in a
+ * new child. done runs in the caller's process for each document in
+ * order, with its PDF (rc 0, err NULL) or its error (rc < 0, pdf NULL);
+ * a negative return from done stops the batch. The first job's
+ * opts->in_process runs the whole batch in process. Returns 0 when done
+ * saw every document, done's negative code when it stopped the batch, or
+ * a negative code (err set) when no renderer could be started.
+ */
+int render_batch(const struct render_job *jobs, size_t n,
+		 int (*done)(void *payload, size_t i, const struct buf *pdf,
+			     int rc, const struct facta_err *err),
+		 void *payload, struct facta_err *err);
 
 #endif
