@@ -554,18 +554,19 @@ static int open_db(struct ledger *l, const char *db_path)
 				  NULL, NULL, NULL);
 	}
 	/*
-	 * The WAL stays between commands, and closing does not checkpoint:
-	 * SQLite checkpoints when it has grown (1,000 pages). Each command
-	 * otherwise created the WAL file and flushed it and the view twice
-	 * at exit, for a cache the journal can always rebuild.
+	 * The WAL file stays between commands, emptied (journal_size_limit 0)
+	 * by the checkpoint at close: each command otherwise created a new
+	 * file and deleted it again. Not checkpointing at close would save
+	 * two disk flushes, but then every command's first open re-reads the
+	 * whole WAL, which grows without bound.
 	 */
 	if (rc == SQLITE_OK) {
 		int one = 1;
 
 		sqlite3_file_control(l->db, "main", SQLITE_FCNTL_PERSIST_WAL,
 				     &one);
-		rc = sqlite3_db_config(l->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
-				       1, (int *)NULL);
+		rc = sqlite3_exec(l->db, "PRAGMA journal_size_limit=0", NULL,
+				  NULL, NULL);
 	}
 	return rc;
 }
