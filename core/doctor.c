@@ -60,13 +60,17 @@ static int check_numbers(struct ledger *l, doctor_series_cb cb, void *payload,
 			prev = 0;
 			count = 0;
 		}
-		if (seq > prev + 1 &&
+		if (seq == prev + 2 &&
 		    (rc = problem(cb, payload, series,
 				  "series '%s' has a gap: number %" PRIu64
-				  "%s%" PRIu64 " missing",
-				  series, prev + 1,
-				  seq - 1 > prev + 1 ? "-" : "",
-				  seq - 1 > prev + 1 ? seq - 1 : 0)))
+				  " missing",
+				  series, prev + 1)))
+			goto cleanup;
+		if (seq > prev + 2 &&
+		    (rc = problem(cb, payload, series,
+				  "series '%s' has a gap: numbers %" PRIu64
+				  "-%" PRIu64 " missing",
+				  series, prev + 1, seq - 1)))
 			goto cleanup;
 		if (ids > 1 &&
 		    (rc = problem(cb, payload, series,

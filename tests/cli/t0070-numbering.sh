@@ -90,6 +90,29 @@ id=$(draft path-1)
 expect_ok -A path-1 invoice finalize "$id"
 expect_eq "2026-0007" "$out" "next device goes on after it"
 
+test_case "doctor names the numbers a killed finalize left open"
+g1=$(draft path-2)
+FACTA_TEST_KILL_AT=claim-after-cas "$FACTA" -A path-2 invoice finalize "$g1" >/dev/null 2>&1
+expect_ok -A path-1 invoice finalize "$(draft path-1)"
+expect_eq "2026-0009" "$out" "the next device skips the claimed number"
+"$FACTA" -A path-1 sync 2>/dev/null; "$FACTA" -A path-2 sync 2>/dev/null
+"$FACTA" -A path-1 sync 2>/dev/null
+f -A path-1 doctor
+expect_match "has a gap: number 8 missing" "$out" "one missing number, said as it is"
+g2=$(draft path-2); g3=$(draft path-2)
+FACTA_TEST_KILL_AT=claim-after-cas "$FACTA" -A path-2 invoice finalize "$g2" >/dev/null 2>&1
+FACTA_TEST_KILL_AT=claim-after-cas "$FACTA" -A path-2 invoice finalize "$g3" >/dev/null 2>&1
+expect_ok -A path-1 invoice finalize "$(draft path-1)"
+expect_eq "2026-0012" "$out" "after two more claims"
+"$FACTA" -A path-1 sync 2>/dev/null; "$FACTA" -A path-2 sync 2>/dev/null
+"$FACTA" -A path-1 sync 2>/dev/null
+f -A path-1 doctor
+expect_match "has a gap: numbers 10-11 missing" "$out" "a range of missing numbers"
+for g in "$g1" "$g2" "$g3"; do expect_ok -A path-2 invoice finalize "$g"; done
+"$FACTA" -A path-2 sync 2>/dev/null; "$FACTA" -A path-1 sync 2>/dev/null
+f -A path-1 doctor
+if printf '%s\n' "$out" | grep -q "gap"; then fail "gaps left: $out"; else ok; fi
+
 test_case "wrong token over https fails after bounded attempts"
 git init -q --bare srv/tok.git
 stop_servers
