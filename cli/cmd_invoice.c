@@ -24,10 +24,12 @@ static const char help[] =
 	"                              --vat 21|9|0 [--unit UNIT]\n"
 	"       facta invoice finalize REF\n"
 	"       facta invoice show REF [--json]\n"
-	"       facta invoice list [--status draft|open|paid|overdue] [--json]\n"
+	"       facta invoice list [--status S] [--json]  (S: draft, open,\n"
+	"                         partially_paid, overdue, paid, credited,\n"
+	"                         issued; open includes the two after it)\n"
 	"       facta invoice pay REF --amount AMOUNT [--date YYYY-MM-DD]\n"
 	"                         [--method M] [--reference R]\n"
-	"       facta invoice pdf REF [-o FILE] [--style NAME] [--lang nl|en]\n"
+	"       facta invoice pdf REF [-o FILE] [--style NAME] [--lang nl|en|de]\n"
 	"       facta invoice pdf REF...|--all [--year YYYY] [-o DIR] [...]\n"
 	"       facta invoice send NUMBER [--to ADDRESS] [--dry-run -o FILE]\n"
 	"       facta invoice set REF [--vat-treatment T] [--prices incl|excl]\n"
@@ -38,7 +40,7 @@ static const char help[] =
 	"                         [--vat RATE] [--desc TEXT]] [--date D]\n"
 	"                         [--reason TEXT]\n"
 	"       facta invoice remind NUMBER [--level 1|2] [--date D] [-o FILE]\n"
-	"                         [--style NAME] [--lang nl|en]\n"
+	"                         [--style NAME] [--lang nl|en|de]\n"
 	"\n"
 	"REF is an invoice number (2026-0001) or a draft's id (or its first 4+\n"
 	"characters). 'new' prints the draft's id and 'finalize' the number,\n"
@@ -610,7 +612,8 @@ static int cmd_pdf(int argc, char **argv)
 		rc = cli_fail(&err);
 		goto cleanup;
 	}
-	if (npos > 1 || all) {
+	/* -o naming an existing folder: the PDF goes into it, as for many. */
+	if (npos > 1 || all || (out && is_dir(out))) {
 		/* The account stays open: styles, defaults, logo. */
 		rc = pdf_batch(&a, pos, npos, all, year, out, style, lang,
 			       today);

@@ -30,7 +30,7 @@ static const char help[] =
 	"                        [--closing TEXT] [--notes TEXT] [--reference R]\n"
 	"       facta quote show QUOTE [--json]\n"
 	"       facta quote list [--json]\n"
-	"       facta quote pdf QUOTE [-o FILE] [--style NAME] [--lang nl|en]\n"
+	"       facta quote pdf QUOTE [-o FILE] [--style NAME] [--lang nl|en|de]\n"
 	"       facta quote send QUOTE [--to ADDRESS] [--dry-run -o FILE]\n"
 	"       facta quote send QUOTE --no-mail\n"
 	"       facta quote reject QUOTE\n"

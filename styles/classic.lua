@@ -18,7 +18,10 @@ function style.render(doc, page)
 	local accent = o.colour or "#1b4d89"
 	local iban = s.iban and s.iban:gsub("(....)", "%1\u{a0}"):gsub("\u{a0}$", "")
 	local number = doc.number or t("draft")
-	local k = function(key) return t(quote and "quote_" .. key or key) end
+	local credit = doc.kind == "credit_note"
+	local k = function(key)
+		return t(quote and "quote_" .. key or credit and "credit_note_" .. key or key)
+	end
 
 	page.setup {
 		size = o.paper or "A4", margin = { 20, 18, 26, 20 },
@@ -56,7 +59,8 @@ function style.render(doc, page)
 		page.fields { align = "right",
 			{ k("number"), number },
 			{ k("date"), fmt.date(doc.date, "long") },
-			{ quote and t("valid_until") or t("due_date"), fmt.date(doc.due_date, "long") },
+			not credit and { quote and t("valid_until") or t("due_date"), fmt.date(doc.due_date, "long") },
+			credit and doc.related and { t("credited_invoice"), doc.related.number } or false,
 			doc.reference ~= doc.number and { t("reference"), doc.reference },
 			c.vat_id and { t("customer_vat_id"), c.vat_id },
 		}

@@ -15,7 +15,10 @@ function style.render(doc, page)
 	local quote = doc.kind == "quote"
 	local ink = o.colour or "#111111"
 	local number = doc.number or t("draft")
-	local k = function(key) return t(quote and "quote_" .. key or key) end
+	local credit = doc.kind == "credit_note"
+	local k = function(key)
+		return t(quote and "quote_" .. key or credit and "credit_note_" .. key or key)
+	end
 
 	page.setup {
 		size = o.paper or "A4", margin = { 28, 24, 28, 24 },
@@ -48,7 +51,8 @@ function style.render(doc, page)
 		  c.vat_id and (t("customer_vat_id") .. " " .. c.vat_id) },
 		function() page.fields { label_font = "label", align = "right",
 			{ k("date"), fmt.date(doc.date, "long") },
-			{ quote and t("valid_until") or t("due_date"), fmt.date(doc.due_date, "long") },
+			not credit and { quote and t("valid_until") or t("due_date"), fmt.date(doc.due_date, "long") },
+			credit and doc.related and { t("credited_invoice"), doc.related.number } or false,
 			doc.reference ~= doc.number and { t("reference"), doc.reference },
 		} end,
 	}

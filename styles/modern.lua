@@ -15,7 +15,10 @@ function style.render(doc, page)
 	local quote = doc.kind == "quote"
 	local accent = o.colour or "#0f766e"
 	local number = doc.number or t("draft")
-	local k = function(key) return t(quote and "quote_" .. key or key) end
+	local credit = doc.kind == "credit_note"
+	local k = function(key)
+		return t(quote and "quote_" .. key or credit and "credit_note_" .. key or key)
+	end
 	local letter = o.paper == "Letter"
 	local pw = letter and 215.9 or 210
 
@@ -63,7 +66,8 @@ function style.render(doc, page)
 		function() page.box { padding = 4, fill = "#f1f5f4", function()
 			page.fields { label_font = "label",
 				{ k("date"), fmt.date(doc.date, "long") },
-				{ quote and t("valid_until") or t("due_date"), fmt.date(doc.due_date, "long") },
+				not credit and { quote and t("valid_until") or t("due_date"), fmt.date(doc.due_date, "long") },
+				credit and doc.related and { t("credited_invoice"), doc.related.number } or false,
 				doc.reference ~= doc.number and { t("reference"), doc.reference },
 			}
 		end } end,

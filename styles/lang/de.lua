@@ -72,6 +72,10 @@ return {
 		vat_kor = "Keine Umsatzsteuer nach der niederländischen "
 			.. "Kleinunternehmerregelung (KOR)",
 		credit_of = "Gutschrift zu Rechnung {1} vom {2}",
+		credit_note_to = "Gutschrift an",
+		credit_note_number = "Gutschrift-Nr.",
+		credit_note_date = "Gutschriftsdatum",
+		credited_invoice = "Zu Rechnung",
 		valid_until = "Gültig bis",
 		quote_ref = "Angebot {1}",
 		reminder_first = "Laut unseren Unterlagen ist die Rechnung {1} vom {2}"

@@ -68,6 +68,10 @@ return {
 		vat_export = "Export outside the EU, 0% VAT",
 		vat_kor = "VAT exempt under the Dutch small business scheme (KOR)",
 		credit_of = "Credit for invoice {1} of {2}",
+		credit_note_to = "Credit note to",
+		credit_note_number = "Credit note number",
+		credit_note_date = "Credit note date",
+		credited_invoice = "Credits invoice",
 		valid_until = "Valid until",
 		quote_ref = "Quote {1}",
 		reminder_first = "According to our records invoice {1} of {2} has"

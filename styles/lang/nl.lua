@@ -69,6 +69,10 @@ return {
 		vat_kor = "Vrijgesteld van btw op grond van de"
 			.. " kleineondernemersregeling (KOR)",
 		credit_of = "Creditering van factuur {1} van {2}",
+		credit_note_to = "Creditnota aan",
+		credit_note_number = "Creditnotanr.",
+		credit_note_date = "Creditnotadatum",
+		credited_invoice = "Betreft factuur",
 		valid_until = "Geldig tot",
 		quote_ref = "Offerte {1}",
 		reminder_first = "Volgens onze administratie is factuur {1} van {2}"

@@ -47,7 +47,10 @@ expect_ok -A acct invoice pdf "$num" -o /dev/null
 mkdir real; ln -s real/target.pdf link.pdf
 expect_ok -A acct invoice pdf "$num" -o link.pdf
 [ -L link.pdf ] && [ -s real/target.pdf ] && ok || fail "symlink replaced instead of its target"
-expect_fail 2 "directory" -A acct invoice pdf "$num" -o real
+expect_ok -A acct invoice pdf "$num" -o real
+[ -s "real/$num.pdf" ] && ok || fail "-o FOLDER writes FOLDER/NUMBER.pdf"
+expect_ok -A acct invoice pdf "$num" -o real/
+expect_eq "%PDF" "$(head -c 4 "real/$num.pdf")" "again, with a slash"
 
 test_case "a damaged view is made anew"
 d=$("$FACTA" -A acct debug digest)

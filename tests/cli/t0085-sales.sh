@@ -96,6 +96,20 @@ expect_match "Creditnota" "$t" "credit note title"
 expect_match "C2026-001" "$t" "credit number"
 expect_match "$num" "$t" "credit note names the invoice"
 expect_match "-1\.060,96" "$t" "negative total printed"
+expect_match "Creditnotanr\. +C2026-001" "$t" "credit note's own number label"
+expect_match "Betreft factuur +$num" "$t" "the credited invoice in the fields"
+if printf '%s' "$t" | grep -Eq "Factuurnummer|Vervaldatum"; then
+	fail "credit note labelled as an invoice"
+else ok; fi
+for st in modern minimal; do
+	for lang in en de; do
+		expect_ok -A acct invoice pdf "$cn" --style "$st" --lang "$lang" -o "credit-$st-$lang.pdf"
+		t=$(pdftext "credit-$st-$lang.pdf")
+		expect_match "Credit note date|Gutschriftsdatum" "$t" "$st $lang credit note date"
+		expect_match "(Credits invoice|Zu Rechnung) +$num" "$t" "$st $lang credited invoice"
+		if printf '%s' "$t" | grep -Eq "Due date|Fällig"; then fail "$st $lang due date on a credit note"; else ok; fi
+	done
+done
 
 test_case "partial credit by lines and by amount"
 expect_ok -A acct invoice new --to 1 --date 2026-07-21
