@@ -67,9 +67,9 @@ int repo_remote_remove(struct repo *r, const char *name,
 		       struct facta_err *err);
 
 /*
- * Removes git lock files (refs, packed-refs, config) left by a process that
- * was killed. Call only while holding the account lock: then no lock can be
- * live. *removed gets how many there were.
+ * Removes git lock files (refs, packed-refs, config) and half-written packs
+ * left by a process that was killed. Call only while holding the account
+ * lock: then no lock can be live. *removed gets how many there were.
  */
 int repo_clean_locks(struct repo *r, unsigned *removed,
 		     struct facta_err *err);

@@ -56,6 +56,31 @@ static void clean_dir(const char *path, unsigned *removed, int depth)
 	buf_dispose(&sub);
 }
 
+/*
+ * Removes the packs libgit2 was still writing (pack_git2_*) when a process
+ * was killed: under the account lock no other facta writes there. Other
+ * temporary files (git's own tmp_pack_*) are left alone.
+ */
+static void clean_temp_packs(const char *dir, unsigned *removed)
+{
+	struct buf file = BUF_INIT;
+	struct dirent *de;
+	DIR *d;
+
+	if (!(d = opendir(dir)))
+		return;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "pack_git2_", 10))
+			continue;
+		buf_reset(&file);
+		if (buf_addf(&file, "%s/%s", dir, de->d_name) == 0 &&
+		    unlink(file.ptr) == 0)
+			(*removed)++;
+	}
+	closedir(d);
+	buf_dispose(&file);
+}
+
 int repo_clean_locks(struct repo *r, unsigned *removed, struct facta_err *err)
 {
 	static const char *const files[] = {"packed-refs.lock", "config.lock",
@@ -75,6 +100,12 @@ int repo_clean_locks(struct repo *r, unsigned *removed, struct facta_err *err)
 		if (unlink(path.ptr) == 0)
 			(*removed)++;
 	}
+	buf_reset(&path);
+	if (buf_addf(&path, "%s/.git/objects/pack", r->dir) < 0) {
+		buf_dispose(&path);
+		return err_nomem(err);
+	}
+	clean_temp_packs(path.ptr, removed);
 	buf_dispose(&path);
 	return 0;
 }

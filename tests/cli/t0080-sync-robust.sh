@@ -36,8 +36,13 @@ expect_ok -A laptop doctor
 test_case "stale lock files are cleaned"
 chain="refs/facta/replicas/$(cat desk/.facta/replica)"
 touch "desk/.git/$chain.lock" desk/.git/packed-refs.lock
+head -c 5000 /dev/urandom > desk/.git/objects/pack/pack_git2_0123456789abcdef
+touch desk/.git/objects/pack/pack_git2_0123456789abidx.lock desk/.git/objects/pack/tmp_pack_XYZ
 expect_ok -A desk doctor
-expect_match "2 stale lock file" "$out" "doctor reports them"
+expect_match "4 stale lock file" "$out" "doctor reports them"
+[ ! -e desk/.git/objects/pack/pack_git2_0123456789abcdef ] && ok || fail "half-written pack left"
+[ -e desk/.git/objects/pack/tmp_pack_XYZ ] && ok || fail "git's own temporary file removed"
+rm -f desk/.git/objects/pack/tmp_pack_XYZ
 expect_ok -A desk relation add --name "Na het slot" --address "Straat 2" --city Utrecht
 
 test_case "sync --json"
