@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 struct facta_err;
+struct journal_cursor;
 
 /* Called once per transaction, oldest first. Non-zero return stops. */
 typedef int (*journal_txn_cb)(void *payload, const char *replica, uint64_t seq,
@@ -23,6 +24,10 @@ typedef int (*journal_txn_cb)(void *payload, const char *replica, uint64_t seq,
 typedef int (*journal_replica_cb)(void *payload, const char *replica,
 				  uint64_t length, struct facta_err *err);
 
+/*
+ * A journal is used by one thread at a time, not always the one that made
+ * it: a catch-up reads it in a thread of its own while the caller waits.
+ */
 struct journal {
 	void *self;
 
@@ -42,6 +47,20 @@ struct journal {
 	/* Calls cb for the transactions of replica with seq > after, in order. */
 	int (*read)(void *self, const char *replica, uint64_t after,
 		    journal_txn_cb cb, void *payload, struct facta_err *err);
+
+	/*
+	 * Optional (NULL: the ledger reads each chain whole with read): the
+	 * same transactions as read, one at a time, so that a catch-up can
+	 * merge several chains without holding them in memory. next returns 1
+	 * with the transaction in *json (valid until the next call on the
+	 * cursor), 0 after the last one, or an error. close accepts NULL.
+	 */
+	int (*open)(void *self, struct journal_cursor **out,
+		    const char *replica, uint64_t after,
+		    struct facta_err *err);
+	int (*next)(struct journal_cursor *c, uint64_t *seq, const char **json,
+		    size_t *len, struct facta_err *err);
+	void (*close)(struct journal_cursor *c);
 };
 
 #endif

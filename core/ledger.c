@@ -5,19 +5,49 @@
  */
 #include "compat.h"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/random.h>
 #include <unistd.h>
 
 #include "journal.h"
 #include "ledger_int.h"
+#include "replay.h"
 #include "sha256.h"
 #include "validate.h"
+
+/* A full rebuild writes the view to this file beside it, then renames it. */
+#define REBUILD_SUFFIX ".rebuild"
+/*
+ * SQLite page cache of a rebuild, in KiB (512 MiB): it holds the whole
+ * view of 100,000 invoices (224 MB), so each page is written once, at the
+ * end. SQLite takes the memory as pages are used.
+ */
+#define BULK_CACHE_KB "-524288"
+
+/*
+ * Test hook: when FACTA_TEST_KILL_AT names point, the process kills itself
+ * there (as sync/'s does), to prove that a rebuild killed anywhere leaves
+ * a whole view: catch-up-applying (a catch-up or rebuild has applied its
+ * first transaction, not committed), rebuild-written (the new file is
+ * complete, the old view untouched), rebuild-closed (the old view is
+ * closed and its WAL removed, the new file not yet renamed).
+ */
+static void test_hook(const char *point)
+{
+	const char *at = getenv("FACTA_TEST_KILL_AT");
+
+	if (at && !strcmp(at, point))
+		raise(SIGKILL);
+}
 
 /*
  * The view. Every table but meta, watermarks and conflicts is a pure
  * function of the set of operations applied, so two replicas with the same
  * operations hold the same rows (ledger_digest). Fields are written last-
- * writer-wins by their stamp in `stamps`.
+ * writer-wins by their stamp in `stamps`: per row, one row for each
+ * operation that last wrote some of its fields, with the set of those
+ * fields as bits (column i of the row's table is bit i; see apply.c).
  */
 static const char schema_ledger[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY,"
@@ -28,9 +58,9 @@ static const char schema_ledger[] =
 	" seq INTEGER NOT NULL, idx INTEGER NOT NULL, message TEXT NOT NULL,"
 	" PRIMARY KEY(replica, seq, idx)) STRICT;"
 	"CREATE TABLE IF NOT EXISTS stamps(entity TEXT NOT NULL,"
-	" field TEXT NOT NULL, lamport INTEGER NOT NULL, replica TEXT NOT NULL,"
-	" idx INTEGER NOT NULL, PRIMARY KEY(entity, field)) STRICT,"
-	" WITHOUT ROWID;";
+	" lamport INTEGER NOT NULL, replica TEXT NOT NULL,"
+	" idx INTEGER NOT NULL, fields INTEGER NOT NULL,"
+	" PRIMARY KEY(entity, lamport, replica, idx)) STRICT, WITHOUT ROWID;";
 
 static const char schema_company[] =
 	"CREATE TABLE IF NOT EXISTS company(id TEXT PRIMARY KEY, name TEXT,"
@@ -299,6 +329,16 @@ static void db_uncache(struct ledger *l)
 {
 	stmt_cache_free(l->cache);
 	l->cache = NULL;
+	apply_cache_free(l->apply);
+	l->apply = NULL;
+}
+
+static void close_db(struct ledger *l)
+{
+	db_uncache(l);
+	if (l->db)
+		sqlite3_close(l->db);
+	l->db = NULL;
 }
 
 int db_bind_text(sqlite3_stmt *st, int i, const char *s)
@@ -451,34 +491,8 @@ static int load_meta(struct ledger *l, struct facta_err *err)
 	return 0;
 }
 
-/* Drops every table of the view (it is rebuilt from the journal). */
-static int drop_view(struct ledger *l, struct facta_err *err)
-{
-	struct buf sql = BUF_INIT;
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	db_uncache(l);
-	if ((rc = db_prepare(&st, l,
-			     "SELECT name FROM sqlite_master WHERE type = 'table'"
-			     " AND name NOT LIKE 'sqlite_%'",
-			     err)) < 0)
-		return rc;
-	while (sqlite3_step(st) == SQLITE_ROW)
-		if (buf_addf(&sql, "DROP TABLE IF EXISTS \"%s\";",
-			     sqlite3_column_text(st, 0)) < 0) {
-			sqlite3_finalize(st);
-			buf_dispose(&sql);
-			return err_nomem(err);
-		}
-	sqlite3_finalize(st);
-	rc = sql.len ? db_exec(l, sql.ptr, err) : 0;
-	buf_dispose(&sql);
-	return rc;
-}
-
 /*
- * A view made by another version of facta is dropped: the next catch-up
+ * A view made by another version of facta is thrown away: the next catch-up
  * replays the journal into the current schema.
  */
 static void schema_version(char out[65])
@@ -491,31 +505,6 @@ static void schema_version(char out[65])
 	sha256_final_hex(out, &h);
 }
 
-static int check_version(struct ledger *l, struct facta_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	char version[65];
-	int same = 0, rc;
-
-	schema_version(version);
-	if (sqlite3_prepare_v2(l->db,
-			       "SELECT value FROM meta WHERE key = 'schema'",
-			       -1, &st, NULL) != SQLITE_OK)
-		return 0; /* no meta table: a new view */
-	if (sqlite3_step(st) == SQLITE_ROW)
-		same = !strcmp((const char *)sqlite3_column_text(st, 0),
-			       version);
-	sqlite3_finalize(st);
-	if (same)
-		return 0;
-	if ((rc = db_exec(l, "BEGIN IMMEDIATE", err)) < 0)
-		return rc;
-	if ((rc = drop_view(l, err)) < 0) {
-		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
-		return rc;
-	}
-	return db_exec(l, "COMMIT", err);
-}
 
 static int create_schema(struct ledger *l, struct facta_err *err)
 {
@@ -533,10 +522,31 @@ static int create_schema(struct ledger *l, struct facta_err *err)
 	return db_exec(l, sql, err);
 }
 
+/*
+ * A connection is only ever used by one thread (a catch-up's reader thread
+ * reads the journal, never the view), so SQLite need not lock a mutex in
+ * every call, nor count every allocation under a global one.
+ */
+static void sqlite_setup(void)
+{
+	static bool done;
+
+	if (!done) {
+		done = true;
+		/* Refused (harmlessly) once SQLite is initialized. */
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	}
+}
+
+#define OPEN_FLAGS \
+	(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX)
+
 static int open_db(struct ledger *l, const char *db_path)
 {
-	int rc = sqlite3_open_v2(db_path, &l->db,
-				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	int rc;
+
+	sqlite_setup();
+	rc = sqlite3_open_v2(db_path, &l->db, OPEN_FLAGS, NULL);
 
 	if (rc == SQLITE_OK) {
 		sqlite3_busy_timeout(l->db, 5000);
@@ -582,6 +592,14 @@ static void remove_view_files(const char *db_path)
 	}
 }
 
+static void remove_stale_rebuild(const char *db_path)
+{
+	char tmp[4096];
+
+	snprintf(tmp, sizeof(tmp), "%s" REBUILD_SUFFIX, db_path);
+	unlink(tmp); /* written without a journal file: nothing else */
+}
+
 /*
  * Opens the view. A file that is not a database (or a damaged one) is only
  * a cache of the journal: it is removed and made anew, and the catch-up that
@@ -604,6 +622,29 @@ static int open_view(struct ledger *l, const char *db_path,
 	return 0;
 }
 
+static int check_version(struct ledger *l, struct facta_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char version[65];
+	int same = 0;
+
+	schema_version(version);
+	if (sqlite3_prepare_v2(l->db,
+			       "SELECT value FROM meta WHERE key = 'schema'",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 0; /* no meta table: a new view */
+	if (sqlite3_step(st) == SQLITE_ROW)
+		same = !strcmp((const char *)sqlite3_column_text(st, 0),
+			       version);
+	sqlite3_finalize(st);
+	if (same)
+		return 0;
+	/* Removed, not dropped table by table: that reads the whole file. */
+	close_db(l);
+	remove_view_files(l->path);
+	return open_view(l, l->path, err);
+}
+
 int ledger_open(struct ledger **out, const char *db_path,
 		const struct journal *journal, const char *replica,
 		const char *author, struct facta_err *err)
@@ -619,12 +660,15 @@ int ledger_open(struct ledger **out, const char *db_path,
 		return err_nomem(err);
 	memcpy(l->replica, replica, 33);
 	l->journal = journal;
-	if (!(l->author = strdup(author ? author : "facta"))) {
+	if (!(l->author = strdup(author ? author : "facta")) ||
+	    !(l->path = strdup(db_path))) {
 		rc = err_nomem(err);
 		goto cleanup;
 	}
 	if ((rc = open_view(l, db_path, err)) < 0)
 		goto cleanup;
+	/* What a rebuild killed before its rename left (see rebuild_from). */
+	remove_stale_rebuild(db_path);
 	if ((rc = check_version(l, err)) < 0 ||
 	    (rc = create_schema(l, err)) < 0 || (rc = load_meta(l, err)) < 0)
 		goto cleanup;
@@ -644,6 +688,7 @@ void ledger_close(struct ledger *l)
 		sqlite3_close(l->db);
 	free(l->author);
 	free(l->readonly);
+	free(l->path);
 	free(l);
 }
 
@@ -672,7 +717,7 @@ static int set_watermark(struct ledger *l, const char *replica, uint64_t seq,
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((rc = db_prepare(&st, l,
+	if ((rc = db_cached(&st, l,
 			     "INSERT INTO watermarks(replica, seq) VALUES (?, ?)"
 			     " ON CONFLICT(replica) DO UPDATE SET seq = excluded.seq",
 			     err)) < 0)
@@ -681,7 +726,7 @@ static int set_watermark(struct ledger *l, const char *replica, uint64_t seq,
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0
 					     : db_fail(l, err, "cannot save watermark");
-	sqlite3_finalize(st);
+	db_done(st);
 	return rc;
 }
 
@@ -691,7 +736,7 @@ static int save_lamport(struct ledger *l, struct facta_err *err)
 	char v[24];
 	int rc;
 
-	if ((rc = db_prepare(&st, l,
+	if ((rc = db_cached(&st, l,
 			     "UPDATE meta SET value = ? WHERE key = 'lamport'",
 			     err)) < 0)
 		return rc;
@@ -699,7 +744,7 @@ static int save_lamport(struct ledger *l, struct facta_err *err)
 	sqlite3_bind_text(st, 1, v, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0
 					     : db_fail(l, err, "cannot save clock");
-	sqlite3_finalize(st);
+	db_done(st);
 	return rc;
 }
 
@@ -709,7 +754,7 @@ static int get_watermark(uint64_t *out, struct ledger *l, const char *replica,
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((rc = db_prepare(&st, l,
+	if ((rc = db_cached(&st, l,
 			     "SELECT seq FROM watermarks WHERE replica = ?",
 			     err)) < 0)
 		return rc;
@@ -717,7 +762,7 @@ static int get_watermark(uint64_t *out, struct ledger *l, const char *replica,
 	*out = sqlite3_step(st) == SQLITE_ROW
 		       ? (uint64_t)sqlite3_column_int64(st, 0)
 		       : 0;
-	sqlite3_finalize(st);
+	db_done(st);
 	return 0;
 }
 
@@ -792,7 +837,7 @@ int txn_commit(struct ledger *l, struct txn *t, struct facta_err *err)
 		rc = err_nomem(err);
 		goto cleanup;
 	}
-	if ((rc = apply_txn(l, txn, l->replica, seq, err)) < 0)
+	if ((rc = apply_txn(l, txn, l->replica, seq, NULL, 0, err)) < 0)
 		goto cleanup;
 	json = json_dumps(txn, JSON_SORT_KEYS | JSON_COMPACT);
 	if (!json) {
@@ -827,130 +872,93 @@ cleanup:
 	return rc;
 }
 
-/* A transaction read from the journal, waiting to be applied. */
-struct pending {
-	json_t *txn;
-	char replica[33];
-	uint64_t seq;
-	int64_t lamport;
-};
-
-struct collect {
+/* The chains that hold transactions the view has not applied. */
+struct chains {
 	struct ledger *l;
-	struct pending *items;
+	struct replay_chain *c;
 	size_t n, cap;
-	const char *current; /* the chain being read */
-	uint64_t expect;     /* next seq expected from it */
+	bool all;   /* every transaction (a rebuild), whatever the watermarks */
+	bool empty; /* the view has applied nothing yet */
 };
 
-static int collect_txn(void *payload, const char *replica, uint64_t seq,
-		       const char *json, size_t len, struct facta_err *err)
+static int want_chain(void *payload, const char *replica, uint64_t length,
+		      struct facta_err *err)
 {
-	struct collect *c = payload;
-	json_error_t jerr;
-	struct pending *p;
-	json_t *txn;
-	int64_t lamport, tseq;
-	const char *trep;
-
-	if (seq != c->expect)
-		return err_set(err, FACTA_ECONFLICT,
-			       "journal chain '%s' skips from %" PRIu64
-			       " to %" PRIu64,
-			       replica, c->expect - 1, seq);
-	txn = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!txn)
-		return err_set(err, FACTA_EINVALID,
-			       "journal chain '%s' entry %" PRIu64
-			       ": bad json at %d: %s",
-			       replica, seq, jerr.line, jerr.text);
-	trep = json_str(txn, "replica");
-	if (json_int(&lamport, txn, "lamport") < 0 ||
-	    json_int(&tseq, txn, "seq") < 0 || !trep ||
-	    strcmp(trep, replica) != 0 || (uint64_t)tseq != seq ||
-	    !json_is_array(json_object_get(txn, "ops"))) {
-		json_decref(txn);
-		return err_set(err, FACTA_EINVALID,
-			       "journal chain '%s' entry %" PRIu64
-			       ": not a facta transaction",
-			       replica, seq);
-	}
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		struct pending *items = realloc(c->items, cap * sizeof(*items));
-
-		if (!items) {
-			json_decref(txn);
-			return err_nomem(err);
-		}
-		c->items = items;
-		c->cap = cap;
-	}
-	p = &c->items[c->n++];
-	p->txn = txn;
-	snprintf(p->replica, sizeof(p->replica), "%s", replica);
-	p->seq = seq;
-	p->lamport = lamport;
-	c->expect++;
-	return 0;
-}
-
-static int collect_chain(void *payload, const char *replica, uint64_t length,
-			 struct facta_err *err)
-{
-	struct collect *c = payload;
-	uint64_t mark;
+	struct chains *cs = payload;
+	uint64_t mark = 0;
 	int rc;
 
 	if (!valid_replica(replica))
 		return 0; /* not a chain of ours; sync reports foreign refs */
-	if ((rc = get_watermark(&mark, c->l, replica, err)) < 0)
+	if ((rc = get_watermark(&mark, cs->l, replica, err)) < 0)
 		return rc;
+	if (mark)
+		cs->empty = false;
+	if (cs->all)
+		mark = 0;
 	if (length <= mark)
 		return 0;
-	c->current = replica;
-	c->expect = mark + 1;
-	return c->l->journal->read(c->l->journal->self, replica, mark,
-				   collect_txn, c, err);
+	if (cs->n == cs->cap) {
+		size_t cap = cs->cap ? 2 * cs->cap : 8;
+		struct replay_chain *c = realloc(cs->c, cap * sizeof(*c));
+
+		if (!c)
+			return err_nomem(err);
+		cs->c = c;
+		cs->cap = cap;
+	}
+	snprintf(cs->c[cs->n].replica, sizeof(cs->c[cs->n].replica), "%s",
+		 replica);
+	cs->c[cs->n].after = mark;
+	cs->c[cs->n++].length = length;
+	return 0;
 }
 
-/* Causal order: a transaction's Lamport time exceeds all it had seen. */
-static int pending_cmp(const void *a, const void *b)
+static int list_chains(struct chains *cs, struct ledger *l, bool all,
+		       struct facta_err *err)
 {
-	const struct pending *x = a, *y = b;
-	int c;
-
-	if (x->lamport != y->lamport)
-		return x->lamport < y->lamport ? -1 : 1;
-	if ((c = strcmp(x->replica, y->replica)) != 0)
-		return c;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	memset(cs, 0, sizeof(*cs));
+	cs->l = l;
+	cs->all = all;
+	cs->empty = true;
+	return l->journal->replicas(l->journal->self, want_chain, cs, err);
 }
 
-int ledger_catch_up(struct ledger *l, size_t *applied, struct facta_err *err)
+/*
+ * Applies the transactions of the chains cs (read in l's journal) to the
+ * view of l, in causal order, in one SQLite transaction together with the
+ * watermarks: all or nothing.
+ */
+static int replay_into(struct ledger *l, const struct chains *cs,
+		       size_t *applied, struct facta_err *err)
 {
-	struct collect c = { .l = l };
+	struct replay *r = NULL;
+	const struct replayed *t;
 	int64_t saved_lamport = l->lamport;
+	size_t n = 0;
 	int rc, began = 0;
 
-	if (applied)
-		*applied = 0;
-	if ((rc = l->journal->replicas(l->journal->self, collect_chain, &c,
-				       err)) < 0)
-		goto cleanup;
-	if (!c.n)
-		goto cleanup;
-	qsort(c.items, c.n, sizeof(*c.items), pending_cmp);
 	if ((rc = db_exec(l, "BEGIN IMMEDIATE", err)) < 0)
-		goto cleanup;
+		return rc;
 	began = 1;
-	for (size_t i = 0; i < c.n; i++) {
-		struct pending *p = &c.items[i];
-
-		if ((rc = apply_txn(l, p->txn, p->replica, p->seq, err)) < 0 ||
-		    (rc = set_watermark(l, p->replica, p->seq, err)) < 0)
+	if ((rc = replay_start(&r, l->journal, cs->c, cs->n, err)) < 0)
+		goto cleanup;
+	while ((rc = replay_next(r, &t, err)) == 1) {
+		if ((rc = apply_txn(l, t->txn, t->replica, t->seq, t->frozen,
+				     t->nfrozen, err)) < 0)
 			goto cleanup;
+		if (!n++)
+			test_hook("catch-up-applying");
 	}
+	if (rc < 0)
+		goto cleanup;
+	replay_stop(r);
+	r = NULL;
+	/* Each chain was read up to its length (replay.c checks the seqs). */
+	for (size_t i = 0; i < cs->n; i++)
+		if ((rc = set_watermark(l, cs->c[i].replica, cs->c[i].length,
+					err)) < 0)
+			goto cleanup;
 	if ((rc = save_lamport(l, err)) < 0)
 		goto cleanup;
 	if (sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
@@ -959,36 +967,167 @@ int ledger_catch_up(struct ledger *l, size_t *applied, struct facta_err *err)
 	}
 	began = 0;
 	if (applied)
-		*applied = c.n;
+		*applied = n;
+	rc = 0;
 cleanup:
+	replay_stop(r);
 	if (began) {
 		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
 		l->lamport = saved_lamport;
 	}
-	for (size_t i = 0; i < c.n; i++)
-		json_decref(c.items[i].txn);
-	free(c.items);
+	return rc;
+}
+
+static int rebuild_from(struct ledger *l, const struct chains *cs,
+			size_t *applied, struct facta_err *err);
+
+int ledger_catch_up(struct ledger *l, size_t *applied, struct facta_err *err)
+{
+	struct chains cs;
+	int rc;
+
+	if (applied)
+		*applied = 0;
+	if ((rc = list_chains(&cs, l, false, err)) < 0 || !cs.n)
+		goto cleanup;
+	/* A view that holds nothing yet is made the fast way (a new file). */
+	rc = cs.empty ? rebuild_from(l, &cs, applied, err)
+		      : replay_into(l, &cs, applied, err);
+cleanup:
+	free(cs.c);
+	return rc;
+}
+
+/* fsync of a file or a directory. */
+static int sync_path(const char *path, struct facta_err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return err_set(err, FACTA_EIO, "cannot open '%s': %s", path,
+			       strerror(errno));
+	rc = fsync(fd);
+	close(fd);
+	if (rc < 0)
+		return err_set(err, FACTA_EIO, "cannot sync '%s': %s", path,
+			       strerror(errno));
+	return 0;
+}
+
+static int sync_dir_of(const char *path, struct facta_err *err)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+
+	if (!slash)
+		return sync_path(".", err);
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path + 1), path);
+	return sync_path(dir, err);
+}
+
+
+/*
+ * The view made anew in the file tmp, for the bulk load only: no rollback
+ * journal on disk (the file is thrown away if anything fails, and it starts
+ * empty, so the journal in memory holds next to nothing), no syncs but the
+ * one at the end, and a page cache that holds a large view whole.
+ */
+static int open_bulk(struct ledger *f, const char *tmp, struct facta_err *err)
+{
+	if (sqlite3_open_v2(tmp, &f->db, OPEN_FLAGS, NULL) != SQLITE_OK ||
+	    sqlite3_exec(f->db,
+			 "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;"
+			 " PRAGMA locking_mode=EXCLUSIVE;"
+			 " PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=OFF;"
+			 " PRAGMA cache_size=" BULK_CACHE_KB ";",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		return err_set(err, FACTA_EDB, "cannot make '%s': %s", tmp,
+			       f->db ? sqlite3_errmsg(f->db) : "out of memory");
+	return 0;
+}
+
+/*
+ * Puts the file tmp (complete and synced) in the place of l's view and
+ * opens it. The old view is checkpointed whole and closed first, so that
+ * no write-ahead log of it is left for SQLite to replay into the new file.
+ * Until the rename, the old view is intact; after it, the new one is.
+ */
+static int swap_view(struct ledger *l, const char *tmp, struct facta_err *err)
+{
+	char side[4096];
+	int log = -1, done = -1, rc;
+
+	db_uncache(l);
+	if (sqlite3_wal_checkpoint_v2(l->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+				      &log, &done) != SQLITE_OK ||
+	    log != done)
+		return db_fail(l, err, "cannot checkpoint the view");
+	if (sqlite3_close(l->db) != SQLITE_OK)
+		return db_fail(l, err, "cannot close the view");
+	l->db = NULL;
+	snprintf(side, sizeof(side), "%s-wal", l->path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", l->path);
+	unlink(side);
+	test_hook("rebuild-closed");
+	if (rename(tmp, l->path) < 0)
+		rc = err_set(err, FACTA_EIO, "cannot replace '%s': %s", l->path,
+			     strerror(errno));
+	else
+		rc = sync_dir_of(l->path, err);
+	/* Reopened even when the rename failed: the old view is intact. */
+	if (open_view(l, l->path, err) < 0 || load_meta(l, err) < 0)
+		return rc < 0 ? rc : FACTA_EDB;
+	return rc;
+}
+
+/*
+ * Replays the chains cs into a new file beside the view and renames it
+ * over the view when complete. Killed at any point, the old view stands
+ * (a left-over new file is removed by the next ledger_open).
+ */
+static int rebuild_from(struct ledger *l, const struct chains *cs,
+			size_t *applied, struct facta_err *err)
+{
+	struct ledger f = { .journal = l->journal };
+	char tmp[4096];
+	int rc;
+
+	memcpy(f.replica, l->replica, sizeof(f.replica));
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s" REBUILD_SUFFIX, l->path) >=
+	    sizeof(tmp))
+		return err_set(err, FACTA_EINVALID, "path too long: '%s'",
+			       l->path);
+	remove_view_files(tmp);
+	if ((rc = open_bulk(&f, tmp, err)) < 0 ||
+	    (rc = create_schema(&f, err)) < 0 ||
+	    (rc = load_meta(&f, err)) < 0 ||
+	    (rc = replay_into(&f, cs, applied, err)) < 0)
+		goto fail;
+	close_db(&f);
+	if ((rc = sync_path(tmp, err)) < 0)
+		goto fail;
+	test_hook("rebuild-written");
+	if ((rc = swap_view(l, tmp, err)) < 0)
+		goto fail;
+	return 0;
+fail:
+	close_db(&f);
+	remove_view_files(tmp);
 	return rc;
 }
 
 int ledger_rebuild(struct ledger *l, size_t *applied, struct facta_err *err)
 {
+	struct chains cs;
 	int rc;
 
-	/*
-	 * Drop and recreate in one SQLite transaction, so an interrupted
-	 * rebuild leaves the old view in place; the replay is a catch-up from
-	 * nothing.
-	 */
-	if ((rc = db_exec(l, "BEGIN IMMEDIATE", err)) < 0)
-		return rc;
-	if ((rc = drop_view(l, err)) < 0 || (rc = create_schema(l, err)) < 0 ||
-	    (rc = db_exec(l, "COMMIT", err)) < 0) {
-		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
-		return rc;
-	}
-	l->lamport = 0;
-	return ledger_catch_up(l, applied, err);
+	if (applied)
+		*applied = 0;
+	if ((rc = list_chains(&cs, l, true, err)) == 0)
+		rc = rebuild_from(l, &cs, applied, err);
+	free(cs.c);
+	return rc;
 }
 
 static void digest_u64(struct sha256 *h, uint64_t v)

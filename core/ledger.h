@@ -18,7 +18,8 @@ struct ledger;
  * Opens (creating if needed) the view at db_path over journal, for this
  * replica (32 hex chars). author names the person in new transactions.
  * The journal is borrowed and must outlive the ledger. Does not catch up:
- * call ledger_catch_up before reading. Errors: FACTA_EDB, FACTA_EINVALID.
+ * call ledger_catch_up before reading. A new view file that a killed
+ * rebuild left beside db_path is removed. Errors: FACTA_EDB, FACTA_EINVALID.
  */
 int ledger_open(struct ledger **out, const char *db_path,
 		const struct journal *journal, const char *replica,
@@ -35,12 +36,20 @@ int ledger_set_readonly(struct ledger *l, const char *reason);
 
 /*
  * Applies every transaction of every chain that the view has not seen yet,
- * in one SQLite transaction (all or nothing). *applied (may be NULL) gets
- * how many transactions were applied.
+ * in causal order, in one SQLite transaction (all or nothing). *applied
+ * (may be NULL) gets how many transactions were applied. The journal is
+ * read in a thread of its own while the view is written; a view that has
+ * applied nothing yet is made as ledger_rebuild makes it.
  */
 int ledger_catch_up(struct ledger *l, size_t *applied, struct facta_err *err);
 
-/* Drops the view and replays the whole journal. */
+/*
+ * Replays the whole journal into a new file beside the view (no rollback
+ * journal on disk, no syncs but one at the end) and renames it over the
+ * view when complete; the ledger then works on the new file (its statement
+ * caches are dropped, callers keep their struct ledger). Interrupted at any
+ * point, even killed, the old view stands.
+ */
 int ledger_rebuild(struct ledger *l, size_t *applied, struct facta_err *err);
 
 /*

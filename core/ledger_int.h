@@ -20,6 +20,8 @@ struct ledger {
 	char *readonly; /* reason, or NULL when writable */
 	int64_t lamport;   /* highest Lamport time seen */
 	struct stmt_cache *cache; /* prepared statements of the hot path */
+	struct apply_cache *apply; /* columns of the field specs (apply.c) */
+	char *path;		   /* the view's file */
 };
 
 /* The (Lamport, replica, op index) that orders concurrent writes. */
@@ -46,9 +48,19 @@ int txn_add(struct txn *t, json_t *op, struct facta_err *err);
 int txn_commit(struct ledger *l, struct txn *t, struct facta_err *err);
 void txn_dispose(struct txn *t);
 
-/* Applies one transaction (already parsed) to the view; see apply.c. */
+/* Frees what apply.c keeps per ledger (with the statement cache). */
+struct apply_cache;
+void apply_cache_free(struct apply_cache *c);
+
+/*
+ * Applies one transaction (already parsed) to the view; see apply.c.
+ * frozen (n entries, may be NULL) has for op i the canonical text of its
+ * frozen document when the journal reader kept it (jsonread.h), so that
+ * it is not written out again; NULL entries are written from the JSON.
+ */
 int apply_txn(struct ledger *l, json_t *txn, const char *replica,
-	      uint64_t seq, struct facta_err *err);
+	      uint64_t seq, char *const *frozen, size_t n,
+	      struct facta_err *err);
 
 /* Applying operations (apply.c): the context of one operation. */
 struct applier {
@@ -59,6 +71,7 @@ struct applier {
 	const char *opname;
 	struct facta_err *err;
 	char fresh[33]; /* row id apply_ensure_row just inserted, or "" */
+	const char *frozen; /* canonical text of op.frozen, or NULL */
 };
 
 struct op_handler {

@@ -252,7 +252,8 @@ static int mem_read(void *self, const char *replica, uint64_t after,
 static void memj_init(struct memj *m)
 {
 	memset(m, 0, sizeof(*m));
-	m->j = (struct journal){m, mem_append, mem_replicas, mem_read};
+	m->j = (struct journal){ .self = m, .append = mem_append,
+				 .replicas = mem_replicas, .read = mem_read };
 }
 
 static void memj_free(struct memj *m)
