@@ -222,10 +222,11 @@ static int regroup_of(struct applier *a, const char *invoice_id)
 	int64_t period = 0;
 	int rc;
 
-	if ((rc = db_prepare(&st, a->l,
-			     "SELECT periodic_id, period FROM periodic_copies"
-			     " WHERE invoice_id = ?",
-			     a->err)) < 0)
+	/* Every finalize asks: cached (the apply path runs it per invoice). */
+	if ((rc = db_cached(&st, a->l,
+			    "SELECT periodic_id, period FROM periodic_copies"
+			    " WHERE invoice_id = ?",
+			    a->err)) < 0)
 		return rc;
 	db_bind_text(st, 1, invoice_id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -234,7 +235,7 @@ static int regroup_of(struct applier *a, const char *invoice_id)
 		if (!pid)
 			rc = err_nomem(a->err);
 	}
-	sqlite3_finalize(st);
+	db_done(st);
 	if (rc == 0 && pid)
 		rc = regroup(a, pid, period);
 	free(pid);
