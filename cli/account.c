@@ -298,6 +298,16 @@ cleanup:
 
 void account_close(struct account *a)
 {
+	struct facta_err ignored;
+	bool packed;
+
+	/*
+	 * Every write leaves loose objects; an account that never syncs gets
+	 * them packed here as sync does (one directory read when nothing
+	 * piled up; a failure only leaves them for the next time).
+	 */
+	if (a->repo && a->lock_fd >= 0)
+		repo_maybe_repack(&packed, a->repo, &ignored);
 	ledger_close(a->ledger);
 	repo_close(a->repo);
 	if (a->lock_fd >= 0)

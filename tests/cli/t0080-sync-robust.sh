@@ -129,6 +129,18 @@ packs=$(ls desk/.git/objects/pack/*.pack | wc -l)
 expect_ok -A desk doctor
 expect_eq "$("$FACTA" -A desk debug digest)" "$("$FACTA" -A laptop debug digest)" "same after repack"
 
+test_case "an account without a remote gets its loose objects packed too"
+make_account solo
+mkdir blobs
+for i in $(seq 2600); do echo "loose $i" > "blobs/$i"; done
+(cd solo && ls ../blobs | sed 's|^|../blobs/|' | git hash-object -w --stdin-paths >/dev/null)
+[ "$(ls solo/.git/objects/17 2>/dev/null | wc -l)" -gt 7 ] && ok || fail "setup: loose objects"
+expect_ok -A solo invoice list
+[ "$(ls solo/.git/objects/17 2>/dev/null | wc -l)" -eq 0 ] && ok || fail "loose objects left"
+ls solo/.git/objects/pack/*.pack >/dev/null 2>&1 && ok || fail "no pack written"
+git -C solo fsck --no-dangling >/dev/null 2>&1 && ok || fail "solo fsck"
+expect_ok -A solo doctor
+
 test_case "repacking is geometric: the big old pack stays, the remote is kept too"
 for i in $(seq 120); do
 	"$FACTA" -A desk relation add --name "H$i" --address "S" --city U >/dev/null 2>&1
