@@ -57,28 +57,32 @@ static void clean_dir(const char *path, unsigned *removed, int depth)
 }
 
 /*
- * Removes the packs libgit2 was still writing (pack_git2_*) when a process
- * was killed: under the account lock no other facta writes there. Other
- * temporary files (git's own tmp_pack_*) are left alone.
+ * Deletes the files of dir whose names start with prefix, but not those
+ * that go on with keep (NULL: none kept); returns how many went.
  */
-static void clean_temp_packs(const char *dir, unsigned *removed)
+static unsigned unlink_prefixed(const char *dir, const char *prefix,
+				const char *keep)
 {
 	struct buf file = BUF_INIT;
+	size_t n = strlen(prefix);
+	unsigned removed = 0;
 	struct dirent *de;
 	DIR *d;
 
 	if (!(d = opendir(dir)))
-		return;
+		return 0;
 	while ((de = readdir(d))) {
-		if (strncmp(de->d_name, "pack_git2_", 10))
+		if (strncmp(de->d_name, prefix, n) ||
+		    (keep && !strncmp(de->d_name + n, keep, strlen(keep))))
 			continue;
 		buf_reset(&file);
 		if (buf_addf(&file, "%s/%s", dir, de->d_name) == 0 &&
 		    unlink(file.ptr) == 0)
-			(*removed)++;
+			removed++;
 	}
 	closedir(d);
 	buf_dispose(&file);
+	return removed;
 }
 
 int repo_clean_locks(struct repo *r, unsigned *removed, struct facta_err *err)
@@ -105,7 +109,12 @@ int repo_clean_locks(struct repo *r, unsigned *removed, struct facta_err *err)
 		buf_dispose(&path);
 		return err_nomem(err);
 	}
-	clean_temp_packs(path.ptr, removed);
+	/*
+	 * Packs libgit2 was still writing (pack_git2_*) when a process was
+	 * killed: under the account lock no other facta writes there. git's
+	 * own temporary files (tmp_pack_*) are left alone.
+	 */
+	*removed += unlink_prefixed(path.ptr, "pack_git2_", NULL);
 	buf_dispose(&path);
 	return 0;
 }
@@ -192,27 +201,6 @@ int repo_pack_stats(struct repo_stats *st, struct repo *r,
 	return 0;
 }
 
-/* Deletes every pack in dir except the one named keep ("pack-<keep>"). */
-static void drop_packs(const char *dir, const char *keep)
-{
-	struct buf file = BUF_INIT;
-	struct dirent *de;
-	DIR *d;
-
-	if (!(d = opendir(dir)))
-		return;
-	while ((de = readdir(d))) {
-		if (strncmp(de->d_name, "pack-", 5) ||
-		    !strncmp(de->d_name + 5, keep, strlen(keep)))
-			continue;
-		buf_reset(&file);
-		if (buf_addf(&file, "%s/%s", dir, de->d_name) == 0)
-			unlink(file.ptr);
-	}
-	closedir(d);
-	buf_dispose(&file);
-}
-
 int repo_repack(struct repo *r, struct facta_err *err)
 {
 	git_packbuilder *pb = NULL;
@@ -247,7 +235,8 @@ int repo_repack(struct repo *r, struct facta_err *err)
 	}
 	repo_test_hook("repack-written");
 	/* The new pack is complete on disk: the old copies can go. */
-	drop_packs(packs.ptr, name);
+	/* Every pack but the new one (pack-<name>). */
+	unlink_prefixed(packs.ptr, "pack-", name);
 	walk_loose(objects.ptr, &n, NULL, true);
 	if (git_repository_odb(&odb, r->git) == 0)
 		git_odb_refresh(odb);
