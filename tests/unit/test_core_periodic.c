@@ -22,6 +22,7 @@
 #include "core/ledger.h"
 #include "core/periodic.h"
 #include "core/relation.h"
+#include "core_test_journal.h"
 
 #define D(y, m, d) date_from_ymd(y, m, d)
 
@@ -167,115 +168,6 @@ static void test_end_and_runs(void **state)
 	assert_non_null(strstr(err.msg, "before the start"));
 }
 
-/* ---- an in-memory journal: one chain per replica ---- */
-
-struct entry {
-	char replica[33];
-	uint64_t seq;
-	char *json;
-	size_t len;
-};
-
-struct memj {
-	struct journal j;
-	struct entry e[512];
-	size_t n;
-};
-
-static uint64_t chain_len(const struct memj *m, const char *replica)
-{
-	uint64_t n = 0;
-
-	for (size_t i = 0; i < m->n; i++)
-		n += !strcmp(m->e[i].replica, replica);
-	return n;
-}
-
-static int mem_append(void *self, const char *replica, uint64_t seq,
-		      const char *summary, const char *json, size_t len,
-		      struct facta_err *err)
-{
-	struct memj *m = self;
-	struct entry *e;
-
-	(void)summary;
-	if (seq != chain_len(m, replica) + 1)
-		return err_set(err, FACTA_ECONFLICT, "bad seq");
-	assert_true(m->n < ARRAY_SIZE(m->e));
-	e = &m->e[m->n++];
-	snprintf(e->replica, sizeof(e->replica), "%s", replica);
-	e->seq = seq;
-	e->json = strndup(json, len);
-	e->len = len;
-	return 0;
-}
-
-static int mem_replicas(void *self, journal_replica_cb cb, void *payload,
-			struct facta_err *err)
-{
-	struct memj *m = self;
-	int rc;
-
-	for (size_t i = 0; i < m->n; i++) {
-		int seen = 0;
-
-		for (size_t j = 0; j < i; j++)
-			seen |= !strcmp(m->e[j].replica, m->e[i].replica);
-		if (!seen && (rc = cb(payload, m->e[i].replica,
-				      chain_len(m, m->e[i].replica), err)))
-			return rc;
-	}
-	return 0;
-}
-
-static int mem_read(void *self, const char *replica, uint64_t after,
-		    journal_txn_cb cb, void *payload, struct facta_err *err)
-{
-	struct memj *m = self;
-	int rc;
-
-	for (uint64_t s = after + 1;; s++) {
-		size_t i;
-
-		for (i = 0; i < m->n; i++)
-			if (!strcmp(m->e[i].replica, replica) &&
-			    m->e[i].seq == s)
-				break;
-		if (i == m->n)
-			return 0;
-		if ((rc = cb(payload, replica, s, m->e[i].json, m->e[i].len,
-			     err)))
-			return rc;
-	}
-}
-
-static void memj_init(struct memj *m)
-{
-	memset(m, 0, sizeof(*m));
-	m->j = (struct journal){ .self = m, .append = mem_append,
-				 .replicas = mem_replicas, .read = mem_read };
-}
-
-static void memj_free(struct memj *m)
-{
-	for (size_t i = 0; i < m->n; i++)
-		free(m->e[i].json);
-}
-
-/* Copies the transactions of src that dst lacks (a sync). */
-static void memj_pull(struct memj *dst, const struct memj *src)
-{
-	for (size_t i = 0; i < src->n; i++) {
-		const struct entry *e = &src->e[i];
-
-		if (chain_len(dst, e->replica) >= e->seq)
-			continue;
-		assert_true(dst->n < ARRAY_SIZE(dst->e));
-		dst->e[dst->n] = *e;
-		dst->e[dst->n++].json = strndup(e->json, e->len);
-	}
-}
-
 struct device {
 	struct memj j;
 	struct ledger *l;
@@ -288,7 +180,7 @@ static void device_open(struct device *d, const char *name, const char *replica)
 {
 	struct facta_err err;
 
-	memj_init(&d->j);
+	memj_init(&d->j, false);
 	snprintf(d->path, sizeof(d->path), "%s/%s.db", tmpdir, name);
 	unlink(d->path);
 	if (ledger_open(&d->l, d->path, &d->j.j, replica, "test", &err) < 0)
