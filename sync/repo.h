@@ -85,12 +85,6 @@ int repo_pack_stats(struct repo_stats *st, struct repo *r,
 #define REPO_MAX_PACKS 16
 #define REPO_MAX_LOOSE 2000
 
-/*
- * Writes everything reachable from a ref into one new pack, then deletes
- * the old packs and loose objects (a kill in between only leaves copies).
- */
-int repo_repack(struct repo *r, struct facta_err *err);
-
 /* repo_maintain (repo_int.h) on the account's repository. */
 int repo_maybe_repack(bool *done, struct repo *r, struct facta_err *err);
 

@@ -56,12 +56,8 @@ static void clean_dir(const char *path, unsigned *removed, int depth)
 	buf_dispose(&sub);
 }
 
-/*
- * Deletes the files of dir whose names start with prefix, but not those
- * that go on with keep (NULL: none kept); returns how many went.
- */
-static unsigned unlink_prefixed(const char *dir, const char *prefix,
-				const char *keep)
+/* Deletes the files of dir whose names start with prefix; how many went. */
+static unsigned unlink_prefixed(const char *dir, const char *prefix)
 {
 	struct buf file = BUF_INIT;
 	size_t n = strlen(prefix);
@@ -72,8 +68,7 @@ static unsigned unlink_prefixed(const char *dir, const char *prefix,
 	if (!(d = opendir(dir)))
 		return 0;
 	while ((de = readdir(d))) {
-		if (strncmp(de->d_name, prefix, n) ||
-		    (keep && !strncmp(de->d_name + n, keep, strlen(keep))))
+		if (strncmp(de->d_name, prefix, n))
 			continue;
 		buf_reset(&file);
 		if (buf_addf(&file, "%s/%s", dir, de->d_name) == 0 &&
@@ -114,7 +109,7 @@ int repo_clean_locks(struct repo *r, unsigned *removed, struct facta_err *err)
 	 * killed: under the account lock no other facta writes there. git's
 	 * own temporary files (tmp_pack_*) are left alone.
 	 */
-	*removed += unlink_prefixed(path.ptr, "pack_git2_", NULL);
+	*removed += unlink_prefixed(path.ptr, "pack_git2_");
 	buf_dispose(&path);
 	return 0;
 }
@@ -173,12 +168,29 @@ static int walk_loose(const char *objects, size_t *n, git_packbuilder *pb,
 	return rc;
 }
 
+/* How many *.pack files dir holds (one directory read, no pack opened). */
+static size_t count_packs(const char *dir)
+{
+	struct dirent *de;
+	size_t packs = 0;
+	DIR *d;
+
+	if (!(d = opendir(dir)))
+		return 0;
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (n > 5 && !strcmp(de->d_name + n - 5, ".pack"))
+			packs++;
+	}
+	closedir(d);
+	return packs;
+}
+
 int repo_pack_stats(struct repo_stats *st, struct repo *r,
 		    struct facta_err *err)
 {
 	struct buf path = BUF_INIT;
-	struct dirent *de;
-	DIR *d;
 
 	memset(st, 0, sizeof(*st));
 	if (buf_addf(&path, "%s/.git/objects", r->dir) < 0)
@@ -188,66 +200,9 @@ int repo_pack_stats(struct repo_stats *st, struct repo *r,
 		buf_dispose(&path);
 		return err_nomem(err);
 	}
-	if ((d = opendir(path.ptr))) {
-		while ((de = readdir(d))) {
-			size_t n = strlen(de->d_name);
-
-			if (n > 5 && !strcmp(de->d_name + n - 5, ".pack"))
-				st->packs++;
-		}
-		closedir(d);
-	}
+	st->packs = count_packs(path.ptr);
 	buf_dispose(&path);
 	return 0;
-}
-
-int repo_repack(struct repo *r, struct facta_err *err)
-{
-	git_packbuilder *pb = NULL;
-	git_revwalk *walk = NULL;
-	git_odb *odb = NULL;
-	struct buf objects = BUF_INIT, packs = BUF_INIT;
-	const char *name;
-	size_t n;
-	int rc;
-
-	if (buf_addf(&objects, "%s/.git/objects", r->dir) < 0 ||
-	    buf_addf(&packs, "%s/.git/objects/pack", r->dir) < 0) {
-		rc = err_nomem(err);
-		goto cleanup;
-	}
-	/* Everything reachable from any ref; nothing else is ever needed. */
-	if (git_packbuilder_new(&pb, r->git) < 0 ||
-	    git_revwalk_new(&walk, r->git) < 0 ||
-	    git_revwalk_push_glob(walk, "refs/*") < 0 ||
-	    git_packbuilder_insert_walk(pb, walk) < 0) {
-		rc = repo_git_fail(err, "cannot repack '%s'", r->dir);
-		goto cleanup;
-	}
-	if (git_packbuilder_object_count(pb) == 0) {
-		rc = 0;
-		goto cleanup;
-	}
-	if (git_packbuilder_write(pb, packs.ptr, 0, NULL, NULL) < 0 ||
-	    !(name = git_packbuilder_name(pb))) {
-		rc = repo_git_fail(err, "cannot repack '%s'", r->dir);
-		goto cleanup;
-	}
-	repo_test_hook("repack-written");
-	/* The new pack is complete on disk: the old copies can go. */
-	/* Every pack but the new one (pack-<name>). */
-	unlink_prefixed(packs.ptr, "pack-", name);
-	walk_loose(objects.ptr, &n, NULL, true);
-	if (git_repository_odb(&odb, r->git) == 0)
-		git_odb_refresh(odb);
-	rc = 0;
-cleanup:
-	git_odb_free(odb);
-	git_revwalk_free(walk);
-	git_packbuilder_free(pb);
-	buf_dispose(&objects);
-	buf_dispose(&packs);
-	return rc;
 }
 
 /*
@@ -454,14 +409,18 @@ int repo_maintain(bool *done, git_repository *git, const char *gitdir,
 
 	*done = false;
 	if (buf_addf(&objects, "%s/objects", gitdir) < 0 ||
-	    buf_addf(&packs, "%s/objects/pack", gitdir) < 0 ||
-	    list_packs(packs.ptr, &p, &n) < 0) {
+	    buf_addf(&packs, "%s/objects/pack", gitdir) < 0) {
 		rc = err_nomem(err);
 		goto cleanup;
 	}
-	loose = loose_estimate(objects.ptr);
-	if (n <= REPO_MAX_PACKS && loose <= REPO_MAX_LOOSE)
+	/* Every command comes here: two directory reads when all is well. */
+	if (count_packs(packs.ptr) <= REPO_MAX_PACKS &&
+	    loose_estimate(objects.ptr) <= REPO_MAX_LOOSE)
 		goto cleanup;
+	if (list_packs(packs.ptr, &p, &n) < 0) {
+		rc = err_nomem(err);
+		goto cleanup;
+	}
 	split = n > REPO_MAX_PACKS ? geometric_split(p, n) : 0;
 	if (git_packbuilder_new(&pb, git) < 0 ||
 	    walk_loose(objects.ptr, &loose, pb, false) < 0)
