@@ -57,10 +57,14 @@ static int staging_drop_noncommits(struct repo *r, const char *name,
 {
 	git_reference_iterator *it = NULL;
 	git_reference *ref = NULL;
-	git_object *obj = NULL;
+	git_odb *odb = NULL;
 	struct buf glob = BUF_INIT;
 	int rc, grc;
 
+	if (git_repository_odb(&odb, r->git) < 0) {
+		rc = repo_git_fail(err, "cannot open the object store");
+		goto cleanup;
+	}
 	if (buf_addf(&glob, REPO_STAGING "%s/*", name) < 0) {
 		rc = err_nomem(err);
 		goto cleanup;
@@ -71,18 +75,17 @@ static int staging_drop_noncommits(struct repo *r, const char *name,
 	}
 	while ((grc = git_reference_next(&ref, it)) == 0) {
 		const git_oid *id = git_reference_target(ref);
+		git_object_t type = GIT_OBJECT_INVALID;
+		size_t len;
 
-		if (!id || git_object_lookup(&obj, r->git, id,
-					     GIT_OBJECT_ANY) < 0 ||
-		    git_object_type(obj) != GIT_OBJECT_COMMIT) {
-			if (git_reference_delete(ref) < 0) {
-				rc = repo_git_fail(err, "cannot delete '%s'",
-						   git_reference_name(ref));
-				goto cleanup;
-			}
+		/* The object's header only: its type, not its content. */
+		if ((!id || git_odb_read_header(&len, &type, odb, id) < 0 ||
+		     type != GIT_OBJECT_COMMIT) &&
+		    git_reference_delete(ref) < 0) {
+			rc = repo_git_fail(err, "cannot delete '%s'",
+					   git_reference_name(ref));
+			goto cleanup;
 		}
-		git_object_free(obj);
-		obj = NULL;
 		git_reference_free(ref);
 		ref = NULL;
 	}
@@ -92,9 +95,9 @@ static int staging_drop_noncommits(struct repo *r, const char *name,
 	}
 	rc = 0;
 cleanup:
-	git_object_free(obj);
 	git_reference_free(ref);
 	git_reference_iterator_free(it);
+	git_odb_free(odb);
 	buf_dispose(&glob);
 	return rc;
 }
